@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def portal(request):
+    """Give every page the links to itself in the other languages."""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    path = request.get_full_path()
+    languages = [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in [("ja", "日本語"), ("en", "English")]
+    ]
+    return {"language_links": languages, "current_language": current}

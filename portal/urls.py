@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+from .api import api
+
+admin.site.site_header = admin.site.site_title = "新潟市マイナンバーカード ポータル管理"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+# Pages: Japanese at /, English at /en/ (R-… Japanese first, English complete).
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("windows/", include("reservations.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,74 @@
+"""
+Read a window's calendar from the database and run it through the rules.
+
+A fixed number of queries whatever the length of the date range: the opening
+rules (prefetched with the window), recurring closures, closures, capacity
+overrides and booking blocks, each read once for the whole range.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import get_language
+
+from . import rules
+from .models import BookingBlock, CapacityOverride, Closure, RecurringClosure
+
+
+def _recurring_for(window):
+    queryset = RecurringClosure.objects.filter(Q(window=window) | Q(window__isnull=True))
+    return tuple(item.as_rule() for item in queryset)
+
+
+def window_schedule(window, start, end):
+    """Return the rules.DaySchedule of every day from ``start`` to ``end`` for ``window``."""
+    closures = tuple(c.as_rule() for c in Closure.objects.for_window(window).overlapping(start, end))
+    return rules.schedule(
+        start,
+        end,
+        window.calendar(),
+        recurring=_recurring_for(window),
+        closures=closures,
+        holidays=rules.japanese_holidays(start, end, language=get_language() or "ja"),
+    )
+
+
+def booked_seats(window, start, end):
+    """
+    Return {(date, slot start): seats taken} for ``window`` (R-B6).
+
+    Bookings are not part of the calendar foundation: until the booking
+    models exist every seat is free, as the foundation issue specifies.
+    """
+    return {}
+
+
+def window_availability(window, start, end, *, today):
+    """Return the rules.DayAvailability of every day from ``start`` to ``end`` for ``window``."""
+    days = window_schedule(window, start, end)
+    overrides = dict(
+        CapacityOverride.objects.filter(window=window, date__range=(start, end)).values_list("date", "capacity")
+    )
+    blocks = list(BookingBlock.objects.for_window(window).overlapping(start, end))
+    taken = booked_seats(window, start, end)
+    result = []
+    for day in days:
+        booked = {slot_start: seats for (date, slot_start), seats in taken.items() if date == day.date}
+        result.append(
+            rules.day_availability(
+                day,
+                today=today,
+                capacity=overrides.get(day.date, window.capacity),
+                booked=booked,
+                blocked=any(block.covers(day.date) for block in blocks),
+                lead_days=settings.BOOKING_LEAD_DAYS,
+                horizon_days=settings.BOOKING_HORIZON_DAYS,
+            )
+        )
+    return result
+
+
+def booking_window(today):
+    """Return (first, last) bookable dates under the settings (R-B2)."""
+    return rules.booking_window(
+        today, lead_days=settings.BOOKING_LEAD_DAYS, horizon_days=settings.BOOKING_HORIZON_DAYS
+    )

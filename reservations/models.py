@@ -1,0 +1,456 @@
+"""
+Pickup windows (受取窓口) and their calendars (SPEC §1).
+
+The rows here are data; the rules that read them live in ``rules.py``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language, gettext_lazy as _
+
+from . import rules
+
+
+def localized(obj, field):
+    """Return ``obj.<field>_en`` in English (when filled in), else ``<field>_ja``."""
+    language = (get_language() or "ja")[:2]
+    if language == "en":
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, f"{field}_ja", "")
+
+
+class Ward(models.TextChoices):
+    """The eight wards (区) of Niigata City; their codes are the ward offices' (R-W1)."""
+
+    KITA = "kita", _("Kita ward")
+    HIGASHI = "higashi", _("Higashi ward")
+    CHUO = "chuo", _("Chuo ward")
+    KONAN = "konan", _("Konan ward")
+    AKIHA = "akiha", _("Akiha ward")
+    MINAMI = "minami", _("Minami ward")
+    NISHI = "nishi", _("Nishi ward")
+    NISHIKAN = "nishikan", _("Nishikan ward")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = rules.MONDAY, _("Monday")
+    TUESDAY = rules.TUESDAY, _("Tuesday")
+    WEDNESDAY = rules.WEDNESDAY, _("Wednesday")
+    THURSDAY = rules.THURSDAY, _("Thursday")
+    FRIDAY = rules.FRIDAY, _("Friday")
+    SATURDAY = rules.SATURDAY, _("Saturday")
+    SUNDAY = rules.SUNDAY, _("Sunday")
+
+
+class Nth(models.IntegerChoices):
+    EVERY_WEEK = rules.EVERY_WEEK, _("Every week")
+    FIRST = 1, _("1st of the month")
+    SECOND = 2, _("2nd of the month")
+    THIRD = 3, _("3rd of the month")
+    FOURTH = 4, _("4th of the month")
+    FIFTH = 5, _("5th of the month")
+    LAST = rules.LAST, _("Last of the month")
+
+
+class WindowQuerySet(models.QuerySet):
+    def with_rules(self):
+        return self.prefetch_related("opening_rules")
+
+
+class Window(models.Model):
+    """A pickup window (受取窓口): a ward office or the City Hall temporary window (R-W1)."""
+
+    class Kind(models.TextChoices):
+        WARD = "ward", _("Ward office")
+        CITYHALL = "cityhall", _("City Hall")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Stable identifier used in addresses and the API, e.g. kita. Do not change it."),
+    )
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    ward = models.CharField(
+        _("ward served"),
+        max_length=10,
+        choices=Ward,
+        blank=True,
+        help_text=_("The ward whose residents a ward office serves. Leave empty for the City Hall window."),
+    )
+    unit_ja = models.CharField(_("section (Japanese)"), max_length=100, blank=True)
+    unit_en = models.CharField(_("section (English)"), max_length=100, blank=True)
+    address_ja = models.CharField(_("address (Japanese)"), max_length=200)
+    address_en = models.CharField(_("address (English)"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    capacity = models.PositiveSmallIntegerField(
+        _("seats per slot"),
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text=_("How many people can be served at once (counters staffed). A day can override it."),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("One pickup takes about 15 minutes per person."),
+    )
+    open_on_holidays = models.BooleanField(
+        _("open on national holidays"),
+        default=False,
+        help_text=_("Ward offices close on national holidays; the City Hall window opens on them."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = WindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("pickup window")
+        verbose_name_plural = _("pickup windows")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="ward") & ~Q(ward="")) | (Q(kind="cityhall") & Q(ward="")),
+                name="window_ward_matches_kind",
+                violation_error_message=_("A ward office serves exactly one ward; the City Hall window none."),
+            ),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="window_slot_minutes_min"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reservations:window_detail", kwargs={"code": self.code})
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def unit(self):
+        return localized(self, "unit")
+
+    @property
+    def address(self):
+        return localized(self, "address")
+
+    def serves(self, ward):
+        """Return whether a resident of ``ward`` may pick up here (R-W4)."""
+        return rules.window_serves_ward(self.kind, self.ward, ward)
+
+    def calendar(self):
+        """Return the rules.WindowCalendar of this window (uses prefetched opening_rules)."""
+        return rules.WindowCalendar(
+            opening_rules=tuple(rule.as_rule() for rule in self.opening_rules.all()),
+            open_on_holidays=self.open_on_holidays,
+            slot_minutes=self.slot_minutes,
+        )
+
+
+class OpeningRule(models.Model):
+    """
+    The hours of a window on a weekday: every week, or only on the nth such
+    weekday of the month (R-W2, R-W3). Leave the times empty to close.
+    """
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="opening_rules")
+    weekday = models.SmallIntegerField(_("weekday"), choices=Weekday)
+    nth = models.SmallIntegerField(
+        _("which weeks"),
+        choices=Nth,
+        default=Nth.EVERY_WEEK,
+        help_text=_("A rule for e.g. the 2nd Saturday overrides the every-week rule of that day."),
+    )
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave both times empty to close the window on these days."),
+    )
+
+    class Meta:
+        ordering = ["window", "weekday", "nth"]
+        verbose_name = _("opening rule")
+        verbose_name_plural = _("opening rules")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "weekday", "nth"], name="opening_rule_unique"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True, closes_at__isnull=True)
+                | Q(opens_at__isnull=False, closes_at__isnull=False, opens_at__lt=models.F("closes_at")),
+                name="opening_rule_times",
+                violation_error_message=_("Give both times with opening before closing, or neither."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.window.code} {self.get_weekday_display()} {self.get_nth_display()}"
+
+    def as_rule(self):
+        return rules.OpeningRule(
+            weekday=self.weekday, nth=self.nth, opens_at=self.opens_at, closes_at=self.closes_at
+        )
+
+
+class RecurringClosure(models.Model):
+    """
+    A closure that comes back by itself (R-W5): the day after the 3rd
+    Saturday of every month, the year-end period every year.
+    """
+
+    class Kind(models.TextChoices):
+        MAINTENANCE = rules.ClosedReason.MAINTENANCE, _("System maintenance")
+        YEAR_END = rules.ClosedReason.YEAR_END, _("Year-end and New Year")
+
+    class Pattern(models.TextChoices):
+        MONTHLY = "monthly", _("Every month, after the nth weekday")
+        YEARLY = "yearly", _("Every year, from one date to another")
+
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recurring_closures",
+        help_text=_("Leave empty for all windows."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    pattern = models.CharField(_("repeats"), max_length=10, choices=Pattern)
+    weekday = models.SmallIntegerField(_("weekday"), choices=Weekday, null=True, blank=True)
+    nth = models.SmallIntegerField(
+        _("nth"),
+        choices=[c for c in Nth.choices if c[0] != Nth.EVERY_WEEK],
+        null=True,
+        blank=True,
+    )
+    days_after = models.PositiveSmallIntegerField(
+        _("days after"),
+        default=0,
+        validators=[MaxValueValidator(6)],
+        help_text=_("1 for the day after the nth weekday (R-W5: the day after the 3rd Saturday)."),
+    )
+    start_month = models.PositiveSmallIntegerField(
+        _("from month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    start_day = models.PositiveSmallIntegerField(
+        _("from day"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    end_month = models.PositiveSmallIntegerField(
+        _("to month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    end_day = models.PositiveSmallIntegerField(
+        _("to day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("A period that ends in an earlier month runs over New Year (29 Dec to 3 Jan)."),
+    )
+    note_ja = models.CharField(_("public note (Japanese)"), max_length=200, blank=True)
+    note_en = models.CharField(_("public note (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("recurring closure")
+        verbose_name_plural = _("recurring closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(pattern="monthly", weekday__isnull=False, nth__isnull=False)
+                    | Q(
+                        pattern="yearly",
+                        start_month__isnull=False,
+                        start_day__isnull=False,
+                        end_month__isnull=False,
+                        end_day__isnull=False,
+                    )
+                ),
+                name="recurring_closure_pattern_fields",
+                violation_error_message=_(
+                    "A monthly closure needs a weekday and which one; a yearly one needs both dates."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_pattern_display()})"
+
+    def clean(self):
+        if self.pattern == self.Pattern.YEARLY:
+            for month_field, day_field in (("start_month", "start_day"), ("end_month", "end_day")):
+                month, day = getattr(self, month_field), getattr(self, day_field)
+                if month and day and day > [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]:
+                    raise ValidationError({day_field: _("That month has no such day.")})
+
+    def as_rule(self):
+        reason = rules.ClosedReason(self.kind)
+        note = localized(self, "note")
+        if self.pattern == self.Pattern.MONTHLY:
+            return rules.RecurringClosure(
+                reason=reason, weekday=self.weekday, nth=self.nth, days_after=self.days_after, note=note
+            )
+        return rules.RecurringClosure(
+            reason=reason,
+            start=(self.start_month, self.start_day),
+            end=(self.end_month, self.end_day),
+            note=note,
+        )
+
+
+class ClosureQuerySet(models.QuerySet):
+    def for_window(self, window):
+        return self.filter(Q(window=window) | Q(window__isnull=True))
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Closure(models.Model):
+    """A dated closure (臨時休業 and the like, R-W6): one window or all, a whole day or part of it."""
+
+    class Kind(models.TextChoices):
+        TEMPORARY = "temporary", _("Temporary closure")
+        MAINTENANCE = "maintenance", _("System maintenance")
+        YEAR_END = "year_end", _("Year-end and New Year")
+
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        help_text=_("Leave empty to close all windows."),
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), help_text=_("The same as the first day for a one-day closure."))
+    start_time = models.TimeField(
+        _("from"), null=True, blank=True, help_text=_("Leave both times empty to close the whole day.")
+    )
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TEMPORARY)
+    note_ja = models.CharField(
+        _("public note (Japanese)"), max_length=200, blank=True, help_text=_("Shown to residents, e.g. the reason.")
+    )
+    note_en = models.CharField(_("public note (English)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="closure_dates_ordered",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True, end_time__isnull=True)
+                | Q(start_time__isnull=False, end_time__isnull=False, start_time__lt=models.F("end_time")),
+                name="closure_times",
+                violation_error_message=_("Give both times with the start before the end, or neither."),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.window.name if self.window_id else _("all windows")
+        return f"{self.get_kind_display()} {self.start_date}–{self.end_date} ({where})"
+
+    @property
+    def note(self):
+        return localized(self, "note")
+
+    def as_rule(self):
+        reason = {
+            self.Kind.TEMPORARY: rules.ClosedReason.CLOSURE,
+            self.Kind.MAINTENANCE: rules.ClosedReason.MAINTENANCE,
+            self.Kind.YEAR_END: rules.ClosedReason.YEAR_END,
+        }[self.kind]
+        return rules.Closure(
+            start_date=self.start_date,
+            end_date=self.end_date,
+            reason=reason,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            note=self.note,
+        )
+
+
+class CapacityOverride(models.Model):
+    """The seats per slot of one window on one date, instead of the window's usual number (R-W7)."""
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="capacity_overrides")
+    date = models.DateField(_("date"))
+    capacity = models.PositiveSmallIntegerField(
+        _("seats per slot"), validators=[MaxValueValidator(50)], help_text=_("0 takes no bookings that day.")
+    )
+    note = models.CharField(_("internal note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date", "window"]
+        verbose_name = _("capacity for a day")
+        verbose_name_plural = _("capacities for a day")
+        constraints = [models.UniqueConstraint(fields=["window", "date"], name="capacity_override_unique")]
+
+    def __str__(self):
+        return f"{self.window.code} {self.date}: {self.capacity}"
+
+
+class BookingBlockQuerySet(models.QuerySet):
+    def for_window(self, window):
+        return self.filter(Q(window=window) | Q(window__isnull=True))
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class BookingBlock(models.Model):
+    """
+    Dates on which new bookings are refused though the window is open
+    (予約を受付できない期間, R-B2). Existing bookings stay.
+    """
+
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="booking_blocks",
+        help_text=_("Leave empty for all windows."),
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    note_ja = models.CharField(_("public note (Japanese)"), max_length=200, blank=True)
+    note_en = models.CharField(_("public note (English)"), max_length=200, blank=True)
+
+    objects = BookingBlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("booking block")
+        verbose_name_plural = _("booking blocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="booking_block_dates_ordered",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.window.name if self.window_id else _("all windows")
+        return f"{self.start_date}–{self.end_date} ({where})"
+
+    def covers(self, day):
+        return self.start_date <= day <= self.end_date
