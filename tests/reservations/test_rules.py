@@ -181,8 +181,8 @@ def test_holiday_on_a_saturday_at_a_ward_office_is_a_holiday():
     # 2028-04-29 昭和の日 falls on a Saturday: "holiday" comes before "weekly_closed".
     assert str(schedule_of(WARD_OFFICE, date(2028, 4, 29)).reason) == "holiday"
     assert str(schedule_of(WARD_OFFICE, date(2028, 4, 22)).reason) == "weekly_closed"
-    # City Hall opens on it (4th Saturday: until 17:45).
-    assert schedule_of(CITY_HALL, date(2028, 4, 29)).closes_at == time(17, 45)
+    # City Hall opens on it (the 5th Saturday of April 2028: usual hours).
+    assert schedule_of(CITY_HALL, date(2028, 4, 29)).closes_at == time(16, 45)
 
 
 def test_holiday_names_are_kept_as_notes():
