@@ -165,7 +165,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic output: production only (embedded mode serves static/ directly).
+STATIC_ROOT = BASE_DIR / "staticfiles" if env_bool("STATIC_MANIFEST", False) else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

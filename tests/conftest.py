@@ -51,3 +51,22 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def city_windows(db):
+    """
+    Make sure the nine windows of the data migration exist. Transactional
+    tests (live server, real concurrency) flush every table when they end,
+    so the next one seeds them again with the migration's own function.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from reservations.models import Window
+
+    if not Window.objects.exists():
+        migration = importlib.import_module("reservations.migrations.0002_nine_windows")
+        migration.create_windows(apps, None)
+    return Window.objects.all()

@@ -12,7 +12,7 @@ from reservations.models import CapacityOverride, Window
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_cannot_both_win_a_unique_row():
+def test_concurrent_writers_cannot_both_win_a_unique_row(city_windows):
     """Two connections racing to insert the same day's capacity: the database lets one through."""
     assert connection.vendor == "postgresql"
     window_id = Window.objects.get(code="kita").pk
