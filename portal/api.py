@@ -60,8 +60,8 @@ def _field_of(location):
     parts = list(location)
     if parts and parts[0] in LOCATIONS:
         kind = parts.pop(0)
-        # Body fields come under the name of the view's payload parameter.
-        if kind == "body" and len(parts) > 1 and isinstance(parts[0], str):
+        # Body fields come under the name of the views' body parameter.
+        if kind == "body" and parts and parts[0] == "payload":
             parts.pop(0)
     return ".".join(str(part) for part in parts) or "__all__"
 

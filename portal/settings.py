@@ -228,6 +228,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {}
 
+# Cache (rate limits): Redis when REDIS_URL is set, shared by every process;
+# in-process memory in embedded mode (one process).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# R-B8: failed lookups (code + date of birth) allowed per client address.
+LOOKUP_FAILURE_LIMIT = env_int("LOOKUP_FAILURE_LIMIT", 10, minimum=1)
+LOOKUP_FAILURE_WINDOW_SECONDS = env_int("LOOKUP_FAILURE_WINDOW_SECONDS", 600, minimum=1)
+# Behind a reverse proxy, the client address is the last hop it appends.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
 # Booking horizon (R-B2): from today + lead_days to today + horizon_days.
 BOOKING_LEAD_DAYS = env_int("BOOKING_LEAD_DAYS", 1, minimum=0)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 30, minimum=1)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from portal.api import error_response, form_errors
@@ -164,3 +165,251 @@ def window_availability(
             for day in days
         ],
     }
+
+
+# --- Bookings (API.md, "Bookings") ------------------------------------------
+
+
+class PersonIn(Schema):
+    notice_number: str | None = None
+    name: str | None = None
+    kana: str | None = None
+    birth_date: str | None = None
+
+
+class BookingIn(Schema):
+    window: str | None = None
+    date: str | None = None
+    start: str | None = None
+    ward: str | None = None
+    attendance: str | None = None
+    proxy_reason: int | None = None
+    email: str | None = None
+    phone: str | None = None
+    language: str | None = None
+    people: list[PersonIn] | None = None
+
+
+class BookingOut(Schema):
+    code: str
+    status: str
+    window: str
+    date: str
+    start: str
+    end: str
+    party_size: int
+
+
+class PersonOut(Schema):
+    name: str
+    kana: str
+    birth_date: str
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    label: str
+    note: str
+
+
+class BookingDetailOut(BookingOut):
+    people: list[PersonOut]
+    checklist: list[ChecklistItemOut]
+
+
+class AlternativeOut(Schema):
+    window: str
+    date: str
+    start: str
+
+
+class SlotFullOut(Schema):
+    error: str
+    alternatives: list[AlternativeOut]
+
+
+class LookupIn(Schema):
+    code: str | None = None
+    birth_date: str | None = None
+
+
+class CancelIn(Schema):
+    birth_date: str | None = None
+
+
+class RescheduleIn(Schema):
+    birth_date: str | None = None
+    window: str | None = None
+    date: str | None = None
+    start: str | None = None
+
+
+class StatusOut(Schema):
+    status: str
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+def booking_json(booking):
+    return {
+        "code": booking.display_code,
+        "status": booking.status,
+        "window": booking.window.code,
+        "date": booking.date.isoformat(),
+        "start": hhmm(booking.start),
+        "end": hhmm(booking.end),
+        "party_size": booking.party_size,
+    }
+
+
+def booking_detail_json(booking):
+    from eligibility.rules import booking_checklist
+
+    body = booking_json(booking)
+    body["people"] = [
+        {"name": p.name, "kana": p.kana, "birth_date": p.birth_date.isoformat()} for p in booking.people.all()
+    ]
+    body["checklist"] = [
+        {"code": item.code, "label": item.label, "note": item.note} for item in booking_checklist(booking.attendance)
+    ]
+    return body
+
+
+def slot_full_response(request, exc):
+    return api_response(
+        request,
+        {
+            "error": "slot_full",
+            "alternatives": [
+                {"window": window.code, "date": day.isoformat(), "start": hhmm(slot.start)}
+                for window, day, slot in exc.alternatives
+            ],
+        },
+        status=409,
+    )
+
+
+def api_response(request, body, status):
+    from portal.api import api
+
+    return api.create_response(request, body, status=status)
+
+
+def _raw(request):
+    """Return the request's JSON object as sent (schemas above only document it)."""
+    import json
+
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut},
+    summary="Book a pickup slot (R-B2 … R-B7)",
+)
+def create_booking(request, payload: BookingIn):
+    from .forms import parse_booking_payload
+    from .services import BookingRefused, SlotFull, booking_create
+
+    data, errors = parse_booking_payload(_raw(request))
+    if errors:
+        return error_response(request, errors)
+    try:
+        booking = booking_create(data=data)
+    except BookingRefused as exc:
+        return error_response(request, {k: [str(m) for m in v] for k, v in exc.errors.items()})
+    except SlotFull as exc:
+        return slot_full_response(request, exc)
+    return api_response(request, booking_json(booking), status=201)
+
+
+def _find_or_fail(request, code, birth_date_text):
+    """Return (booking, None) or (None, response): 429 past the limit, 422 bad date, 404 no match."""
+    from . import ratelimit
+    from .services import find_booking
+
+    if ratelimit.is_blocked(request):
+        return None, api_response(request, {"error": "too_many_requests"}, status=429)
+    birth_date = _parse_date(birth_date_text)
+    if birth_date is None:
+        return None, error_response(request, {"birth_date": [str(_("Enter a valid date in the form YYYY-MM-DD."))]})
+    booking = find_booking(code, birth_date)
+    if booking is None:
+        ratelimit.record_failure(request)
+        return None, api_response(request, {"error": "not_found"}, status=404)
+    return booking, None
+
+
+def _parse_date(value):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+@router.post(
+    "/bookings/lookup",
+    response={200: BookingDetailOut, 404: ErrorOut, 422: ErrorsOut, 429: ErrorOut},
+    summary="Look a booking up by its code and the first person's date of birth (R-B8)",
+)
+def lookup_booking(request, payload: LookupIn):
+    raw = _raw(request) or {}
+    booking, failure = _find_or_fail(request, raw.get("code") if isinstance(raw, dict) else None,
+                                     raw.get("birth_date") if isinstance(raw, dict) else None)
+    if failure:
+        return failure
+    return booking_detail_json(booking)
+
+
+@router.post(
+    "/bookings/{code}/cancel",
+    response={200: StatusOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorsOut, 429: ErrorOut},
+    summary="Cancel a booking (R-B8)",
+)
+def cancel_booking(request, code: str, payload: CancelIn):
+    from .services import NotChangeable, booking_cancel
+
+    raw = _raw(request)
+    booking, failure = _find_or_fail(request, code, raw.get("birth_date") if isinstance(raw, dict) else None)
+    if failure:
+        return failure
+    try:
+        booking = booking_cancel(booking=booking, reason="resident")
+    except NotChangeable:
+        return api_response(request, {"error": "not_cancellable"}, status=409)
+    return {"status": booking.status}
+
+
+@router.post(
+    "/bookings/{code}/reschedule",
+    response={200: BookingOut, 404: ErrorOut, 409: SlotFullOut | ErrorOut, 422: ErrorsOut, 429: ErrorOut},
+    summary="Move a booking to another slot; the old seat is freed in the same transaction (R-B8)",
+)
+def reschedule_booking(request, code: str, payload: RescheduleIn):
+    from .forms import parse_slot_choice
+    from .services import BookingRefused, NotChangeable, SlotFull, booking_reschedule
+
+    raw = _raw(request)
+    raw = raw if isinstance(raw, dict) else {}
+    booking, failure = _find_or_fail(request, code, raw.get("birth_date"))
+    if failure:
+        return failure
+    choice, errors = parse_slot_choice(raw)
+    if errors:
+        return error_response(request, errors)
+    try:
+        booking = booking_reschedule(booking=booking, **choice)
+    except NotChangeable:
+        return api_response(request, {"error": "not_reschedulable"}, status=409)
+    except BookingRefused as exc:
+        return error_response(request, {k: [str(m) for m in v] for k, v in exc.errors.items()})
+    except SlotFull as exc:
+        return slot_full_response(request, exc)
+    return booking_json(booking)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from . import rules
-from .models import BookingBlock, CapacityOverride, Closure, RecurringClosure
+from .models import BookingBlock, CapacityOverride, Closure, RecurringClosure, SlotCounter
 
 
 def _recurring_for(window):
@@ -33,13 +33,9 @@ def window_schedule(window, start, end):
 
 
 def booked_seats(window, start, end):
-    """
-    Return {(date, slot start): seats taken} for ``window`` (R-B6).
-
-    Bookings are not part of the calendar foundation: until the booking
-    models exist every seat is free, as the foundation issue specifies.
-    """
-    return {}
+    """Return {(date, slot start): seats taken} for ``window`` from the slot counters (R-B6)."""
+    rows = SlotCounter.objects.filter(window=window, date__range=(start, end), booked__gt=0)
+    return {(date, slot_start): booked for date, slot_start, booked in rows.values_list("date", "start", "booked")}
 
 
 def window_availability(window, start, end, *, today):
@@ -49,10 +45,12 @@ def window_availability(window, start, end, *, today):
         CapacityOverride.objects.filter(window=window, date__range=(start, end)).values_list("date", "capacity")
     )
     blocks = list(BookingBlock.objects.for_window(window).overlapping(start, end))
-    taken = booked_seats(window, start, end)
+    taken = {}
+    for (date, slot_start), seats in booked_seats(window, start, end).items():
+        taken.setdefault(date, {})[slot_start] = seats
     result = []
     for day in days:
-        booked = {slot_start: seats for (date, slot_start), seats in taken.items() if date == day.date}
+        booked = taken.get(day.date, {})
         result.append(
             rules.day_availability(
                 day,

@@ -454,3 +454,137 @@ class BookingBlock(models.Model):
 
     def covers(self, day):
         return self.start_date <= day <= self.end_date
+
+
+class SlotCounter(models.Model):
+    """
+    Seats taken in one slot of one window (R-B6). Bookings take seats with
+    one conditional UPDATE on this row; the CHECK constraint is the last line
+    of defence against overbooking.
+    """
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="slot_counters")
+    date = models.DateField()
+    start = models.TimeField()
+    capacity = models.PositiveSmallIntegerField()
+    booked = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["window", "date", "start"], name="slot_counter_unique"),
+            models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="slot_counter_not_overbooked"),
+        ]
+
+    def __str__(self):
+        return f"{self.window.code} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
+
+
+class Attendance(models.TextChoices):
+    """Who comes to pick up the card (R-B4)."""
+
+    IN_PERSON = "in_person", _("The applicant in person")
+    WITH_LEGAL_REPRESENTATIVE = "with_legal_representative", _("The applicant with a legal representative")
+    PROXY = "proxy", _("A proxy (代理人)")
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Booking.ACTIVE_STATUSES)
+
+
+class Booking(models.Model):
+    """A card-pickup booking (受取予約, R-B4, R-B10)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CHECKED_IN = "checked_in", _("Checked in")
+        ISSUED = "issued", _("Issued")
+        NO_SHOW = "no_show", _("Did not come")
+        CANCELLED = "cancelled", _("Cancelled")
+        AFFECTED = "affected", _("Affected by a closure")
+
+    ACTIVE_STATUSES = (Status.BOOKED, Status.CHECKED_IN, Status.AFFECTED)
+
+    code = models.CharField(_("reservation code"), max_length=8, unique=True)
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="bookings")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    party_size = models.PositiveSmallIntegerField(_("party size"))
+    ward = models.CharField(_("ward of residence"), max_length=10, choices=Ward)
+    attendance = models.CharField(_("who comes"), max_length=30, choices=Attendance)
+    proxy_reason = models.PositiveSmallIntegerField(_("proxy reason"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="ja")
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.BOOKED)
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "start", "pk"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["window", "date", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(party_size__gte=1, party_size__lte=4), name="booking_party_size"),
+            models.CheckConstraint(condition=~Q(email="", phone=""), name="booking_has_contact"),
+        ]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self):
+        return rules.format_code(self.code)
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class BookingPerson(models.Model):
+    """One person of a booking's party, with their own issuance-notice number (R-B4)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="people")
+    position = models.PositiveSmallIntegerField()
+    notice_number = models.CharField(_("issuance notice number"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("name in katakana"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    # True while the booking is active: one active booking per notice number.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["booking", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "position"], name="booking_person_position"),
+            models.UniqueConstraint(
+                fields=["notice_number"], condition=Q(active=True), name="one_active_booking_per_notice_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booking} #{self.position}"
+
+
+class BookingEvent(models.Model):
+    """One change of a booking: who, when, what, before → after, why (R-B10, R-S4)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True)
+    actor_label = models.CharField(max_length=50, default="resident")
+    action = models.CharField(max_length=30)
+    before = models.CharField(max_length=200, blank=True)
+    after = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,305 @@
+"""
+Writes on bookings (R-B4 … R-B8, R-B10): create, reschedule, cancel.
+
+Each service runs in one narrow atomic transaction and takes its seats with
+one conditional UPDATE on the slot's counter row (R-B6), so no slot is ever
+sold twice, on PostgreSQL or on SQLite (IMMEDIATE transactions). The HTML
+views and the JSON API call these same functions.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import calendars, rules
+from .models import Booking, BookingEvent, BookingPerson, SlotCounter, Window
+
+
+@dataclass(frozen=True)
+class PersonData:
+    notice_number: str
+    name: str
+    kana: str
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class BookingData:
+    """A validated booking request (forms and API schemas produce it)."""
+
+    window: Window
+    date: dt.date
+    start: dt.time
+    ward: str
+    attendance: str
+    proxy_reason: int | None
+    email: str
+    phone: str
+    language: str
+    people: tuple[PersonData, ...]
+
+
+class BookingRefused(Exception):
+    """The request breaks a rule; ``errors`` maps a field to messages (API: 422)."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class SlotFull(Exception):
+    """The seats went while the resident was typing (R-B6; API: 409)."""
+
+    def __init__(self, alternatives):
+        super().__init__("slot_full")
+        self.alternatives = alternatives
+
+
+class NotChangeable(Exception):
+    """The booking is checked in, issued, cancelled or past (API: 409)."""
+
+
+def problem_message(problem):
+    """Return the words for a rules.slot_problem() or ward refusal."""
+    messages = {
+        "too_soon": _("Bookings for this day are closed. Choose a day from tomorrow on; same-day booking is not possible."),
+        "beyond_horizon": _("Bookings open 30 days ahead. Choose an earlier day."),
+        "blocked": _("Bookings are not accepted for this day. Choose another day."),
+        "unknown_slot": _("There is no pickup time starting then at this window. Choose one of the listed times."),
+        "party_too_large": _("This window serves fewer people at one time than your party. Book fewer people per booking, or choose the City Hall window."),
+        "full": _("This time is fully booked. Choose another time."),
+        "ward_not_served": _("This window does not serve your ward. Residents pick up at their own ward office or at the City Hall window."),
+    }
+    if problem in messages:
+        return messages[problem]
+    return _("The window is closed on this day: %(reason)s.") % {"reason": rules.closed_reason_label(problem)}
+
+
+PROBLEM_FIELDS = {"unknown_slot": "start", "party_too_large": "people", "ward_not_served": "window"}
+
+
+def _today(now):
+    return timezone.localdate(now)
+
+
+def _day_availability(window, day, now):
+    return calendars.window_availability(window, day, day, today=_today(now))[0]
+
+
+def _check_slot(window, day, start, party_size, ward, now):
+    """Raise BookingRefused unless the slot can take the party now (apart from seats)."""
+    if not window.serves(ward):
+        raise BookingRefused({"window": [problem_message("ward_not_served")]})
+    availability = _day_availability(window, day, now)
+    problem = rules.slot_problem(availability, start, party_size)
+    if problem and problem != "full":
+        raise BookingRefused({PROBLEM_FIELDS.get(problem, "date"): [problem_message(problem)]})
+    slot = next(s for s in availability.slots if s.start == start)
+    return slot
+
+
+def _take_seats(window, day, start, capacity, party_size):
+    """Take ``party_size`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
+    counter, _created = SlotCounter.objects.get_or_create(
+        window=window, date=day, start=start, defaults={"capacity": capacity}
+    )
+    return (
+        SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(
+            booked=F("booked") + party_size, capacity=capacity
+        )
+        == 1
+    )
+
+
+def _free_seats(booking):
+    SlotCounter.objects.filter(
+        window=booking.window_id, date=booking.date, start=booking.start, booked__gte=booking.party_size
+    ).update(booked=F("booked") - booking.party_size)
+
+
+def alternatives_for(window, day, start, party_size, now, limit=5):
+    """Return up to ``limit`` (window, date, slot) nearest to the wanted one with enough seats."""
+    first, last = calendars.booking_window(_today(now))
+    days = calendars.window_availability(window, first, last, today=_today(now))
+    wanted = dt.datetime.combine(day, start)
+    return [(window, d, slot) for d, slot in rules.nearest_free_slots(wanted, days, party_size, limit)]
+
+
+def _duplicate_notice_errors(people, exclude_booking=None):
+    numbers = [person.notice_number for person in people]
+    errors = {}
+    seen = set()
+    for index, number in enumerate(numbers):
+        if number in seen:
+            errors[f"people.{index}.notice_number"] = [_("Each person needs their own issuance notice number.")]
+        seen.add(number)
+    taken = BookingPerson.objects.filter(notice_number__in=numbers, active=True)
+    if exclude_booking is not None:
+        taken = taken.exclude(booking=exclude_booking)
+    taken = set(taken.values_list("notice_number", flat=True))
+    for index, number in enumerate(numbers):
+        if number in taken:
+            errors[f"people.{index}.notice_number"] = [
+                _("A booking with this issuance notice number exists already. To change it, use “Check or change a booking”.")
+            ]
+    return errors
+
+
+def _record(booking, action, *, before="", after="", reason="", actor=None):
+    BookingEvent.objects.create(
+        booking=booking,
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "resident",
+    )
+
+
+def _slot_label(window_code, day, start):
+    return f"{window_code} {day.isoformat()} {start:%H:%M}"
+
+
+def booking_create(*, data, now=None, token=None, actor=None):
+    """
+    Book ``data`` (a BookingData) and return the Booking.
+
+    Raise BookingRefused for a rule the request breaks, SlotFull with the
+    nearest alternatives when the seats are gone. A repeated ``token`` (the
+    one-time token of the booking form) returns the booking made with it.
+    """
+    now = now or timezone.now()
+    if token:
+        existing = Booking.objects.filter(submission_token=token).first()
+        if existing:
+            return existing
+    party_size = len(data.people)
+    try:
+        with transaction.atomic(durable=True):
+            slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
+            errors = _duplicate_notice_errors(data.people)
+            if errors:
+                raise BookingRefused(errors)
+            if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size):
+                raise _Full()
+            booking = Booking.objects.create(
+                code=_new_code(),
+                window=data.window,
+                date=data.date,
+                start=data.start,
+                end=slot.end,
+                party_size=party_size,
+                ward=data.ward,
+                attendance=data.attendance,
+                proxy_reason=data.proxy_reason,
+                email=data.email,
+                phone=data.phone,
+                language=data.language,
+                submission_token=token or None,
+            )
+            _create_people(booking, data.people)
+            _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
+            return booking
+    except _Full:
+        raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now))
+
+
+class _Full(Exception):
+    pass
+
+
+def _new_code():
+    for _attempt in range(10):
+        code = rules.generate_code()
+        if not Booking.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("could not find a free reservation code")
+
+
+def _create_people(booking, people):
+    try:
+        with transaction.atomic():
+            BookingPerson.objects.bulk_create(
+                BookingPerson(
+                    booking=booking,
+                    position=index,
+                    notice_number=person.notice_number,
+                    name=person.name,
+                    kana=person.kana,
+                    birth_date=person.birth_date,
+                )
+                for index, person in enumerate(people)
+            )
+    except IntegrityError:
+        # Another booking with one of these numbers committed meanwhile.
+        raise BookingRefused(_duplicate_notice_errors(people, exclude_booking=booking) or {
+            "people": [_("A booking with one of these issuance notice numbers exists already.")]
+        })
+
+
+def find_booking(code, birth_date):
+    """Return the booking with ``code`` whose first person was born on ``birth_date``, or None (R-B8)."""
+    stored = rules.parse_code(code or "")
+    if stored is None or birth_date is None:
+        return None
+    return (
+        Booking.objects.select_related("window")
+        .filter(code=stored, people__position=0, people__birth_date=birth_date)
+        .first()
+    )
+
+
+def _appointment(booking):
+    return timezone.make_aware(dt.datetime.combine(booking.date, booking.start))
+
+
+def booking_cancel(*, booking, now=None, actor=None, reason=""):
+    """Cancel ``booking`` and free its seats; raise NotChangeable once checked in, issued or past."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if not rules.cancellable(booking.status, _appointment(booking), now):
+            raise NotChangeable()
+        before = booking.status
+        if booking.status != Booking.Status.AFFECTED:
+            _free_seats(booking)
+        booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["status", "updated_at"])
+        BookingPerson.objects.filter(booking=booking).update(active=False)
+        _record(booking, "cancelled", before=before, after=booking.status, reason=reason, actor=actor)
+    return booking
+
+
+def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
+    """
+    Move ``booking`` to another slot; the old seats are freed in the same
+    transaction. Raise NotChangeable, BookingRefused or SlotFull.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic(durable=True):
+            booking = Booking.objects.select_for_update().select_related("window").get(pk=booking.pk)
+            if not rules.cancellable(booking.status, _appointment(booking), now):
+                raise NotChangeable()
+            if (booking.window_id, booking.date, booking.start) == (window.pk, date, start):
+                return booking
+            slot = _check_slot(window, date, start, booking.party_size, booking.ward, now)
+            if not _take_seats(window, date, start, slot.capacity, booking.party_size):
+                raise _Full()
+            before = _slot_label(booking.window.code, booking.date, booking.start)
+            if booking.status != Booking.Status.AFFECTED:
+                _free_seats(booking)
+            booking.window, booking.date, booking.start, booking.end = window, date, start, slot.end
+            booking.status = Booking.Status.BOOKED
+            booking.save(update_fields=["window", "date", "start", "end", "status", "updated_at"])
+            _record(booking, "rescheduled", before=before, after=_slot_label(window.code, date, start), actor=actor)
+            return booking
+    except _Full:
+        raise SlotFull(alternatives_for(window, date, start, booking.party_size, now))
