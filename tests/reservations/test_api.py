@@ -225,7 +225,7 @@ def test_availability_query_count_stays_flat(client, frozen_now, django_assert_m
         Closure.objects.create(window=kita, start_date=date(2026, 12, offset), end_date=date(2026, 12, offset),
                                start_time=time(12), end_time=time(13))
     end = date.fromordinal(date(2026, 11, 26).toordinal() + days - 1).isoformat()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         body = availability(client, "kita", "2026-11-26", end)
     assert len(body["days"]) == days
 
