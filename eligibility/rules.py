@@ -77,3 +77,20 @@ def booking_checklist(attendance):
             ),
         ]
     return items
+
+
+def proxy_reason_titles():
+    """Return {number: title} of the 11 reasons a proxy may pick up the card (R-E5)."""
+    return {
+        1: _("Illness, physical or other disability"),
+        2: _("Adult ward (成年被後見人)"),
+        3: _("Person under curatorship or assistance (被保佐人・被補助人)"),
+        4: _("Pre-school, elementary or junior high school child"),
+        5: _("High-school or technical college student"),
+        6: _("Aged 75 or over"),
+        7: _("Long-term hospital stay, facility resident, or certified as needing care or support"),
+        8: _("Pregnancy"),
+        9: _("Work that makes coming objectively hard (long business trips, seafarers)"),
+        10: _("Studying abroad"),
+        11: _("Prolonged social withdrawal (ひきこもり)"),
+    }

@@ -11,4 +11,21 @@ def portal(request):
         {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
         for code, name in [("ja", "日本語"), ("en", "English")]
     ]
-    return {"language_links": languages, "current_language": current}
+    return {"language_links": languages, "current_language": current, "booking_steps": BookingSteps()}
+
+
+class BookingSteps:
+    """The five steps of booking, translated when a template iterates them."""
+
+    def __iter__(self):
+        from django.utils.translation import gettext as _
+
+        return iter(
+            [
+                (1, _("Who and where")),
+                (2, _("Window")),
+                (3, _("Day and time")),
+                (4, _("Details")),
+                (5, _("Check and confirm")),
+            ]
+        )

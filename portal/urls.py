@@ -18,6 +18,6 @@ urlpatterns = [
 # Pages: Japanese at /, English at /en/ (R-… Japanese first, English complete).
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("windows/", include("reservations.urls")),
+    path("", include("reservations.urls")),
     prefix_default_language=False,
 )

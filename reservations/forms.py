@@ -293,3 +293,121 @@ def parse_slot_choice(payload):
     if not form.is_valid():
         return None, {field: [str(m) for m in messages] for field, messages in form.errors.items()}
     return dict(form.cleaned_data), None
+
+
+# --- The resident's booking pages ----------------------------------------------
+
+
+def ward_choices():
+    return [*Ward.choices, (OUTSIDE_CITY, _("Outside Niigata City"))]
+
+
+def proxy_reason_choices():
+    from eligibility.rules import proxy_reason_titles
+
+    return [("", _("Choose the reason")), *((str(n), f"{n}. {title}") for n, title in proxy_reason_titles().items())]
+
+
+class StartForm(forms.Form):
+    """Step 1: where the party lives, who comes and how many (R-B4, R-W4)."""
+
+    ward = forms.ChoiceField(label=_("Ward you are registered in"), widget=forms.RadioSelect, choices=ward_choices)
+    attendance = forms.ChoiceField(
+        label=_("Who comes to pick up the card"), widget=forms.RadioSelect, choices=Attendance.choices,
+        help_text=_("Under-15s and adult wards come with their legal representative. A proxy may come only for one of the reasons listed."),
+    )
+    proxy_reason = forms.TypedChoiceField(
+        label=_("Reason why a proxy comes"), choices=proxy_reason_choices, coerce=int, required=False, empty_value=None,
+    )
+    party_size = forms.TypedChoiceField(
+        label=_("How many people pick up a card"),
+        choices=[(str(n), str(n)) for n in range(1, rules.MAX_PARTY + 1)],
+        coerce=int,
+        initial="1",
+        help_text=_("Up to 4 members of one household, each with their own issuance notice."),
+    )
+
+    def clean_ward(self):
+        return clean_ward(self.cleaned_data["ward"])
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_proxy_reason(self, cleaned)
+        return cleaned
+
+
+class DateOfBirthMixin:
+    """Date of birth as three fields, year, month and day (the DADS pattern)."""
+
+    def add_birth_fields(self):
+        self.fields["birth_year"] = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+        self.fields["birth_month"] = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+        self.fields["birth_day"] = forms.IntegerField(label=_("Day"), min_value=1, max_value=31)
+        for name, size in (("birth_year", 4), ("birth_month", 2), ("birth_day", 2)):
+            self.fields[name].widget = forms.TextInput(
+                attrs={"inputmode": "numeric", "size": size, "maxlength": size, "autocomplete": "off", "class": f"date-part date-part-{size}"}
+            )
+
+    def birth_date_from_parts(self, cleaned):
+        parts = [cleaned.get(name) for name in ("birth_year", "birth_month", "birth_day")]
+        if None in parts:
+            return None
+        try:
+            return date(*parts)
+        except ValueError:
+            self.add_error("birth_day", _("That date does not exist."))
+            return None
+
+
+class PersonPageForm(DateOfBirthMixin, PersonForm):
+    """One person on the details page; the date of birth in three fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["birth_date"]
+        self.add_birth_fields()
+        self.fields["notice_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["notice_number"].help_text = _("The number printed on the issuance notice (交付通知書). Not your My Number.")
+        self.fields["kana"].help_text = _("In katakana or hiragana, e.g. ニイガタ タロウ.")
+
+    def clean(self):
+        cleaned = super().clean()
+        birth_date = self.birth_date_from_parts(cleaned)
+        if birth_date is not None:
+            try:
+                cleaned["birth_date"] = _clean_birth_date(birth_date, self.today)
+            except forms.ValidationError as exc:
+                self.add_error("birth_year", exc)
+        return cleaned
+
+
+class ContactForm(ContactMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("Give at least one of the two. We use them only about this booking."),
+    )
+
+    def clean(self):
+        return self.clean_contact(super().clean())
+
+
+class LookupForm(DateOfBirthMixin, forms.Form):
+    """Code + the first person's date of birth (R-B8)."""
+
+    code = forms.CharField(
+        label=_("Reservation code"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=_("8 letters and digits, e.g. 7QX2-M9KD."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_birth_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["birth_date"] = self.birth_date_from_parts(cleaned)
+        return cleaned

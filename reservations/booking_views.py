@@ -1,0 +1,466 @@
+"""
+The resident's booking path (R-B1 … R-B8), server-rendered, one step a page:
+start → window → calendar → details → review → confirmation; and manage
+(look up, move, cancel). Every step posts and redirects; the choices made so
+far live in the session, never in the URL (no personal data in URLs).
+"""
+
+import datetime as dt
+import secrets
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from eligibility.rules import booking_checklist, proxy_reason_titles
+
+from . import calendars, ical, ratelimit, rules
+from .forms import ContactForm, LookupForm, PersonPageForm, StartForm
+from .models import Attendance, Booking, Window
+from .services import (
+    BookingData,
+    BookingRefused,
+    NotChangeable,
+    PersonData,
+    SlotFull,
+    booking_cancel,
+    booking_create,
+    booking_reschedule,
+    find_booking,
+)
+
+START = "booking_start"
+SLOT = "booking_slot"
+DETAILS = "booking_details"
+TOKEN = "booking_token"
+DONE = "booking_done"
+MANAGED = "booking_managed"
+
+
+def _start(request):
+    return request.session.get(START)
+
+
+def _slot(request):
+    stored = request.session.get(SLOT)
+    if not stored:
+        return None
+    window = Window.objects.with_rules().filter(code=stored["window"]).first()
+    if window is None:
+        return None
+    return window, dt.date.fromisoformat(stored["date"]), dt.time.fromisoformat(stored["start"])
+
+
+def _parse_slot_args(date_text, start_text):
+    try:
+        day = dt.date.fromisoformat(date_text)
+        start = dt.datetime.strptime(start_text, "%H%M").time()
+    except ValueError:
+        raise Http404("no such slot")
+    return day, start
+
+
+def _months(first, last):
+    """Return [(first_of_month, weeks)] covering ``first`` … ``last``."""
+    return [(month, rules.month_grid(month)) for month in rules.iter_months(first, last)]
+
+
+def _calendar_context(window, party_size, today):
+    first, last = calendars.booking_window(today)
+    days = {day.date: day for day in calendars.window_availability(window, first, last, today=today)}
+    months = []
+    for month, weeks in _months(first, last):
+        rows = []
+        for week in weeks:
+            cells = []
+            for day in week:
+                info = days.get(day) if day else None
+                free = bool(info and any(s.remaining >= party_size for s in info.slots))
+                cells.append({"date": day, "info": info, "free": free, "in_range": info is not None})
+            rows.append(cells)
+        months.append((month, rows))
+    return {
+        "months": months,
+        "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
+        "days": days,
+        "first": first,
+        "last": last,
+    }
+
+
+# --- 1. Start -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def start(request):
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        if form.is_valid():
+            request.session[START] = {
+                "ward": form.cleaned_data["ward"],
+                "attendance": form.cleaned_data["attendance"],
+                "proxy_reason": form.cleaned_data["proxy_reason"],
+                "party_size": form.cleaned_data["party_size"],
+            }
+            request.session.pop(SLOT, None)
+            request.session.pop(DETAILS, None)
+            return redirect("reservations:book_window")
+    else:
+        form = StartForm(initial=_start(request) or {"party_size": "1"})
+    return render(request, "reservations/book_start.html", {"form": form, "step": 1})
+
+
+# --- 2. Window -------------------------------------------------------------------
+
+
+def choose_window(request):
+    started = _start(request)
+    if not started:
+        return redirect("reservations:book_start")
+    windows = [w for w in Window.objects.with_rules() if w.serves(started["ward"])]
+    for window in windows:
+        window.hours_lines = rules.describe_hours(window.calendar())
+    return render(request, "reservations/book_window.html", {"windows": windows, "started": started, "step": 2})
+
+
+# --- 3. Calendar and slots -------------------------------------------------------
+
+
+def choose_slot(request, code):
+    started = _start(request)
+    if not started:
+        return redirect("reservations:book_start")
+    window = get_object_or_404(Window.objects.with_rules(), code=code)
+    if not window.serves(started["ward"]):
+        messages.error(request, _("This window does not serve your ward. Choose one of these windows."))
+        return redirect("reservations:book_window")
+    today = timezone.localdate()
+    context = _calendar_context(window, started["party_size"], today)
+    chosen = None
+    if request.GET.get("date"):
+        try:
+            chosen = dt.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            chosen = None
+    day = context["days"].get(chosen) if chosen else None
+    slots = [s for s in day.slots if s.remaining >= started["party_size"]] if day else []
+    context.update(
+        {
+            "window": window,
+            "started": started,
+            "chosen": chosen,
+            "chosen_day": day,
+            "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
+            "slots": slots,
+            "step": 3,
+            "slot_url": reverse("reservations:book_details", args=[window.code, "DATE", "HHMM"]),
+        }
+    )
+    return render(request, "reservations/book_calendar.html", context)
+
+
+# --- 4. Details -------------------------------------------------------------------
+
+
+def _person_forms(request, party_size, data=None):
+    return [PersonPageForm(data, prefix=f"p{index}") for index in range(party_size)]
+
+
+@require_http_methods(["GET", "POST"])
+def details(request, code, date, start):
+    started = _start(request)
+    if not started:
+        return redirect("reservations:book_start")
+    window = get_object_or_404(Window.objects.with_rules(), code=code)
+    day, start_time = _parse_slot_args(date, start)
+    request.session[SLOT] = {"window": window.code, "date": day.isoformat(), "start": start_time.strftime("%H:%M")}
+    party_size = started["party_size"]
+    if request.method == "POST":
+        people = _person_forms(request, party_size, request.POST)
+        contact = ContactForm(request.POST)
+        if all(form.is_valid() for form in people) and contact.is_valid():
+            numbers = [form.cleaned_data["notice_number"] for form in people]
+            if len(set(numbers)) < len(numbers):
+                messages.error(request, _("Each person needs their own issuance notice number."))
+            else:
+                request.session[DETAILS] = {
+                    "people": [
+                        {
+                            "notice_number": form.cleaned_data["notice_number"],
+                            "name": form.cleaned_data["name"],
+                            "kana": form.cleaned_data["kana"],
+                            "birth_date": form.cleaned_data["birth_date"].isoformat(),
+                        }
+                        for form in people
+                    ],
+                    "email": contact.cleaned_data["email"],
+                    "phone": contact.cleaned_data["phone"],
+                }
+                request.session[TOKEN] = secrets.token_urlsafe(24)
+                return redirect("reservations:book_review")
+    else:
+        previous = request.session.get(DETAILS) or {}
+        initial_people = previous.get("people", [])
+        people = []
+        for index in range(party_size):
+            initial = {}
+            if index < len(initial_people):
+                person = initial_people[index]
+                born = dt.date.fromisoformat(person["birth_date"])
+                initial = {
+                    "notice_number": person["notice_number"], "name": person["name"], "kana": person["kana"],
+                    "birth_year": born.year, "birth_month": born.month, "birth_day": born.day,
+                }
+            people.append(PersonPageForm(prefix=f"p{index}", initial=initial))
+        contact = ContactForm(initial={"email": previous.get("email", ""), "phone": previous.get("phone", "")})
+    return render(
+        request,
+        "reservations/book_details.html",
+        {"window": window, "day": day, "start": start_time, "people": people, "contact": contact, "step": 4,
+         "started": started},
+    )
+
+
+# --- 5. Review and confirm --------------------------------------------------------
+
+
+def _booking_data(request):
+    started, slot, stored = _start(request), _slot(request), request.session.get(DETAILS)
+    if not (started and slot and stored):
+        return None
+    window, day, start_time = slot
+    return BookingData(
+        window=window,
+        date=day,
+        start=start_time,
+        ward=started["ward"],
+        attendance=started["attendance"],
+        proxy_reason=started["proxy_reason"],
+        email=stored["email"],
+        phone=stored["phone"],
+        language=(get_language() or "ja")[:2],
+        people=tuple(
+            PersonData(p["notice_number"], p["name"], p["kana"], dt.date.fromisoformat(p["birth_date"]))
+            for p in stored["people"]
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request):
+    data = _booking_data(request)
+    if data is None:
+        done = request.session.get(DONE)
+        if request.method == "POST" and done:
+            return redirect("reservations:book_done")
+        return redirect("reservations:book_start")
+    context = {
+        "data": data,
+        "step": 5,
+        "end": _slot_end(data),
+        "proxy_title": _proxy_title(data.proxy_reason),
+        "attendance_choices": Attendance.choices,
+    }
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if not token or token != request.session.get(TOKEN):
+            # A repeated or stale submit: show the booking it already made, if any.
+            if request.session.get(DONE):
+                return redirect("reservations:book_done")
+            messages.error(request, _("This page was out of date. Check the details and confirm again."))
+            return redirect("reservations:book_review")
+        try:
+            booking = booking_create(data=data, token=token)
+        except SlotFull as exc:
+            context["alternatives"] = exc.alternatives
+            context["slot_full"] = True
+            return render(request, "reservations/book_review.html", context, status=409)
+        except BookingRefused as exc:
+            context["refusals"] = [str(m) for messages_ in exc.errors.values() for m in messages_]
+            return render(request, "reservations/book_review.html", context, status=422)
+        request.session[DONE] = booking.pk
+        for key in (SLOT, DETAILS, TOKEN):
+            request.session.pop(key, None)
+        return redirect("reservations:book_done")
+    context["token"] = request.session.get(TOKEN)
+    return render(request, "reservations/book_review.html", context)
+
+
+def _slot_end(data):
+    return (dt.datetime.combine(data.date, data.start) + dt.timedelta(minutes=data.window.slot_minutes)).time()
+
+
+def _proxy_title(number):
+    return proxy_reason_titles().get(number, "") if number else ""
+
+
+# --- 6. Confirmation ----------------------------------------------------------------
+
+
+def _done_booking(request):
+    pk = request.session.get(DONE)
+    if not pk:
+        return None
+    return Booking.objects.select_related("window").filter(pk=pk).first()
+
+
+def done(request):
+    booking = _done_booking(request)
+    if booking is None:
+        return redirect("reservations:book_start")
+    return render(request, "reservations/book_done.html", _booking_page_context(booking))
+
+
+def _booking_page_context(booking):
+    import segno
+
+    qr = segno.make(booking.code, error="m")
+    return {
+        "booking": booking,
+        "people": list(booking.people.all()),
+        "checklist": booking_checklist(booking.attendance),
+        "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=booking.display_code),
+        "attendance_label": Attendance(booking.attendance).label,
+        "proxy_title": _proxy_title(booking.proxy_reason),
+    }
+
+
+def done_ics(request):
+    booking = _done_booking(request)
+    if booking is None:
+        raise Http404("no booking in this session")
+    return _ics_response(booking)
+
+
+def manage_ics(request):
+    booking = _managed_booking(request)
+    if booking is None:
+        raise Http404("no booking in this session")
+    return _ics_response(booking)
+
+
+def _ics_response(booking):
+    response = HttpResponse(ical.booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mynumber-card-{booking.code}.ics"'
+    return response
+
+
+# --- Manage: look up, move, cancel (R-B8) ----------------------------------------------
+
+
+def _managed_booking(request):
+    pk = request.session.get(MANAGED)
+    if not pk:
+        return None
+    return Booking.objects.select_related("window").filter(pk=pk).first()
+
+
+@require_http_methods(["GET", "POST"])
+def manage_lookup(request):
+    if request.method == "POST":
+        if ratelimit.is_blocked(request):
+            return render(request, "reservations/manage_blocked.html", status=429)
+        form = LookupForm(request.POST)
+        if form.is_valid() and form.cleaned_data.get("birth_date"):
+            booking = find_booking(form.cleaned_data["code"], form.cleaned_data["birth_date"])
+            if booking is not None:
+                request.session[MANAGED] = booking.pk
+                return redirect("reservations:manage")
+            ratelimit.record_failure(request)
+            form.add_error(None, _("No booking matches this code and date of birth. Check both and try again."))
+    else:
+        form = LookupForm()
+    return render(request, "reservations/manage_lookup.html", {"form": form})
+
+
+def manage(request):
+    booking = _managed_booking(request)
+    if booking is None:
+        return redirect("reservations:manage_lookup")
+    context = _booking_page_context(booking)
+    context["changeable"] = rules.cancellable(
+        booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
+    )
+    return render(request, "reservations/manage.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request):
+    booking = _managed_booking(request)
+    if booking is None:
+        return redirect("reservations:manage_lookup")
+    if request.method == "POST":
+        try:
+            booking_cancel(booking=booking, reason="resident")
+        except NotChangeable:
+            messages.error(request, _("This booking can no longer be cancelled online. Please call the reservation centre."))
+            return redirect("reservations:manage")
+        messages.success(request, _("Your booking has been cancelled."))
+        return redirect("reservations:manage")
+    return render(request, "reservations/manage_cancel.html", {"booking": booking})
+
+
+@require_http_methods(["GET", "POST"])
+def manage_move(request):
+    booking = _managed_booking(request)
+    if booking is None:
+        return redirect("reservations:manage_lookup")
+    windows = [w for w in Window.objects.with_rules() if w.serves(booking.ward)]
+    window = next((w for w in windows if w.code == request.GET.get("window")), None) or next(
+        (w for w in windows if w.pk == booking.window_id), windows[0]
+    )
+    if request.method == "POST":
+        target = get_object_or_404(Window.objects.with_rules(), code=request.POST.get("window", ""))
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+            start_time = dt.time.fromisoformat(request.POST.get("start", ""))
+        except ValueError:
+            messages.error(request, _("Choose a day and a time from the calendar."))
+            return redirect("reservations:manage_move")
+        try:
+            booking_reschedule(booking=booking, window=target, date=day, start=start_time)
+        except NotChangeable:
+            messages.error(request, _("This booking can no longer be changed online. Please call the reservation centre."))
+            return redirect("reservations:manage")
+        except BookingRefused as exc:
+            for messages_ in exc.errors.values():
+                for message in messages_:
+                    messages.error(request, message)
+            return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
+        except SlotFull:
+            messages.error(request, _("That time has just been fully booked. Choose another time."))
+            return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
+        messages.success(request, _("Your booking has been moved."))
+        return redirect("reservations:manage")
+    today = timezone.localdate()
+    context = _calendar_context(window, booking.party_size, today)
+    chosen = None
+    if request.GET.get("date"):
+        try:
+            chosen = dt.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            chosen = None
+    day = context["days"].get(chosen) if chosen else None
+    context.update(
+        {
+            "booking": booking,
+            "window": window,
+            "windows": windows,
+            "chosen": chosen,
+            "chosen_day": day,
+            "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
+            "slots": [s for s in day.slots if s.remaining >= booking.party_size] if day else [],
+        }
+    )
+    return render(request, "reservations/manage_move.html", context)
+
+
+@require_POST
+def manage_forget(request):
+    request.session.pop(MANAGED, None)
+    return redirect("reservations:manage_lookup")

@@ -1,0 +1,62 @@
+/*
+ * Booking calendar, enhanced: choosing a day loads its times from the
+ * availability API and shows them without reloading the page. Without
+ * JavaScript the day links load the same page with ?date=… instead.
+ */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-booking-calendar]");
+  if (!root || !window.fetch) { return; }
+  var party = parseInt(root.dataset.party, 10) || 1;
+  var slotsBox = root.querySelector("[data-slots]");
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function hm(text) { var p = text.split(":"); return parseInt(p[0], 10) + ":" + p[1]; }
+
+  function render(date, day, link) {
+    var heading = document.createElement("h2");
+    heading.textContent = root.dataset.headingPrefix + " " + (link.dataset.label || date);
+    heading.tabIndex = -1;
+    slotsBox.replaceChildren(heading);
+    var slots = (day && day.slots || []).filter(function (s) { return s.remaining >= party; });
+    if (!slots.length) {
+      var p = document.createElement("p");
+      p.textContent = root.dataset.noneLabel;
+      slotsBox.appendChild(p);
+    } else {
+      var list = document.createElement("ul");
+      list.className = "slot-list list-unstyled";
+      slots.forEach(function (slot) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.className = "btn btn-outline-primary slot-button";
+        a.href = root.dataset.slotUrl.replace("DATE", date).replace("HHMM", slot.start.replace(":", ""));
+        a.textContent = hm(slot.start) + "–" + hm(slot.end) + " (" + root.dataset.seatsLabel.replace("N", slot.remaining) + ")";
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      slotsBox.appendChild(list);
+    }
+    heading.focus();
+  }
+
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest("a.day-link");
+    if (!link) { return; }
+    event.preventDefault();
+    var date = link.dataset.date;
+    root.querySelectorAll("a.day-link[aria-current]").forEach(function (a) {
+      a.removeAttribute("aria-current");
+      a.parentElement.classList.remove("chosen");
+    });
+    link.setAttribute("aria-current", "date");
+    link.parentElement.classList.add("chosen");
+    fetch(root.dataset.api + "?from=" + date + "&to=" + date, { headers: { "Accept": "application/json", "Accept-Language": document.documentElement.lang } })
+      .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+      .then(function (body) {
+        render(date, body.days[0], link);
+        if (window.history && history.replaceState) { history.replaceState(null, "", "?date=" + date + "#slots"); }
+      })
+      .catch(function () { window.location.href = link.href; });
+  });
+})();
