@@ -1,0 +1,208 @@
+"""The resident's booking pages, posted as a browser without JavaScript would."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from reservations.models import Booking, SlotCounter
+
+from .factories import api_body, notice_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_now):
+    frozen_now(dt.date(2026, 11, 25))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def person_fields(index, number=None, kana="にいがた たろう", born=(1990, 4, 1)):
+    prefix = f"p{index}-"
+    return {
+        prefix + "notice_number": number or notice_number(),
+        prefix + "name": "新潟 太郎",
+        prefix + "kana": kana,
+        prefix + "birth_year": str(born[0]),
+        prefix + "birth_month": str(born[1]),
+        prefix + "birth_day": str(born[2]),
+    }
+
+
+def start(client, ward="kita", party=1, attendance="in_person", proxy_reason=""):
+    return client.post("/en/book/", {"ward": ward, "attendance": attendance, "party_size": str(party),
+                                     "proxy_reason": proxy_reason})
+
+
+def fill_details(client, url="/en/book/kita/2026-12-01/0900/", party=1, **contact):
+    data = {"email": "taro@example.jp", "phone": ""}
+    data.update(contact)
+    for index in range(party):
+        data.update(person_fields(index))
+    return client.post(url, data)
+
+
+def confirm(client):
+    page = client.get("/en/book/review/")
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+    return client.post("/en/book/review/", {"token": token}), token
+
+
+def test_whole_path_books_a_slot(client):
+    assert client.get("/book/").status_code == 200
+    response = start(client, party=2)
+    assert response.status_code == 302 and response["Location"] == "/en/book/window/"
+    windows = client.get("/en/book/window/").content.decode()
+    assert "Kita Ward Office" in windows and "City Hall" in windows and "Chuo Ward Office" not in windows
+    calendar = client.get("/en/book/kita/").content.decode()
+    assert "?date=2026-12-01" in calendar and "?date=2026-11-25" not in calendar
+    day = client.get("/en/book/kita/?date=2026-12-01").content.decode()
+    assert 'href="/en/book/kita/2026-12-01/0900/"' in day
+    assert client.get("/en/book/kita/2026-12-01/0900/").status_code == 200
+    response = fill_details(client, party=2)
+    assert response.status_code == 302 and response["Location"] == "/en/book/review/"
+    review = client.get("/en/book/review/").content.decode()
+    assert "ニイガタ タロウ" in review and "Confirm the booking" in review
+    response, _token = confirm(client)
+    assert response["Location"] == "/en/book/done/"
+    done = client.get("/en/book/done/").content.decode()
+    booking = Booking.objects.get()
+    assert booking.display_code in done and "<svg" in done and "What to bring" in done
+    assert booking.party_size == 2 and booking.language == "en"
+    ics = client.get("/en/book/done/calendar.ics")
+    assert ics["Content-Type"].startswith("text/calendar")
+    text = ics.content.decode()
+    assert "DTSTART;TZID=Asia/Tokyo:20261201T090000" in text and "DTEND;TZID=Asia/Tokyo:20261201T091500" in text
+    assert "Kuzutsuka" in text
+
+
+def test_outside_niigata_explains_where_to_go(client):
+    response = start(client, ward="outside")
+    assert response.status_code == 200
+    assert "municipality where you are registered" in response.content.decode()
+
+
+def test_proxy_needs_a_reason(client):
+    response = start(client, attendance="proxy")
+    assert response.status_code == 200 and "Choose the reason" in response.content.decode()
+    assert start(client, attendance="proxy", proxy_reason="6").status_code == 302
+
+
+def test_window_not_serving_the_ward_sends_back(client):
+    start(client, ward="chuo")
+    response = client.get("/en/book/kita/")
+    assert response.status_code == 302 and response["Location"] == "/en/book/window/"
+
+
+def test_details_errors_are_shown_next_to_the_fields(client):
+    start(client)
+    data = {"email": "", "phone": "", **person_fields(0, number="123456789018", kana="taro", born=(1990, 2, 30))}
+    html = client.post("/en/book/kita/2026-12-01/0900/", data).content.decode()
+    assert "My Number" in html
+    assert "katakana" in html
+    assert "That date does not exist." in html
+    assert "Give a phone number or an e-mail address" in html
+    assert not Booking.objects.exists()
+
+
+def test_double_submit_books_once(client):
+    start(client)
+    fill_details(client)
+    first, token = confirm(client)
+    again = client.post("/en/book/review/", {"token": token})
+    assert first["Location"] == again["Location"] == "/en/book/done/"
+    assert Booking.objects.count() == 1 and SlotCounter.objects.get().booked == 1
+
+
+def test_slot_filling_while_typing_gives_alternatives(client):
+    start(client)
+    fill_details(client)
+    # Two seats go through the API meanwhile.
+    client.post("/api/v1/bookings", api_body(party=2), content_type="application/json")
+    response, _token = confirm(client)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "fully booked" in html
+    assert 'href="/en/book/kita/2026-12-01/0915/"' in html
+    assert Booking.objects.count() == 1
+
+
+def test_no_personal_data_in_urls(client):
+    start(client)
+    response = fill_details(client)
+    assert "ニイガタ" not in response["Location"] and "taro" not in response["Location"]
+
+
+def _book_through_pages(client):
+    start(client)
+    fill_details(client)
+    confirm(client)
+    return Booking.objects.get()
+
+
+def test_manage_lookup_move_and_cancel(client):
+    booking = _book_through_pages(client)
+    response = client.post("/en/booking/", {"code": booking.display_code.lower(), "birth_year": "1990",
+                                            "birth_month": "4", "birth_day": "1"})
+    assert response["Location"] == "/en/booking/manage/"
+    assert booking.display_code in client.get("/en/booking/manage/").content.decode()
+    move_page = client.get("/en/booking/manage/move/?date=2026-12-03").content.decode()
+    assert 'name="start" value="10:00"' in move_page
+    response = client.post("/en/booking/manage/move/", {"window": "kita", "date": "2026-12-03", "start": "10:00"})
+    assert response["Location"] == "/en/booking/manage/"
+    booking.refresh_from_db()
+    assert (booking.date, booking.start) == (dt.date(2026, 12, 3), dt.time(10))
+    assert "cannot be undone" in client.get("/en/booking/manage/cancel/").content.decode()
+    client.post("/en/booking/manage/cancel/")
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert SlotCounter.objects.filter(booked__gt=0).count() == 0
+
+
+def test_manage_wrong_pair_says_nothing_about_which_half(client):
+    booking = _book_through_pages(client)
+    wrong_date = client.post("/en/booking/", {"code": booking.code, "birth_year": "1991", "birth_month": "4", "birth_day": "1"})
+    wrong_code = client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+    message = "No booking matches this code and date of birth."
+    assert message in wrong_date.content.decode() and message in wrong_code.content.decode()
+
+
+def test_manage_is_rate_limited(client):
+    booking = _book_through_pages(client)
+    for _ in range(10):
+        client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+    response = client.post("/en/booking/", {"code": booking.code, "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_manage_pages_need_a_looked_up_booking(client):
+    for url in ["/en/booking/manage/", "/en/booking/manage/move/", "/en/booking/manage/cancel/"]:
+        assert client.get(url)["Location"] == "/en/booking/"
+    assert client.get("/en/booking/manage/calendar.ics").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/en/book/kita/2026-13-01/0900/", "/en/book/kita/2026-12-01/9999/"])
+def test_bad_slot_urls_are_404(client, url):
+    start(client)
+    assert client.get(url).status_code == 404
+
+
+def test_booking_pages_in_japanese(client):
+    html = client.get("/book/").content.decode()
+    assert '<html lang="ja">' in html and "北区" in html
+
+
+def test_calendar_query_count_is_flat(client, django_assert_max_num_queries):
+    start(client)
+    for day in range(1, 20):
+        client.post("/api/v1/bookings", api_body(date=f"2026-12-{day:02d}"), content_type="application/json")
+    with django_assert_max_num_queries(12):
+        assert client.get("/en/book/kita/?date=2026-12-01").status_code == 200
