@@ -8,7 +8,6 @@ far live in the session, never in the URL (no personal data in URLs).
 import datetime as dt
 import secrets
 
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,7 +69,18 @@ def _months(first, last):
     return [(month, rules.month_grid(month)) for month in rules.iter_months(first, last)]
 
 
-def _calendar_context(window, party_size, today):
+def _parse_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _calendar_context(window, party_size, today, chosen_text=None):
+    """
+    Return the booking calendar of ``window`` over the horizon, and the
+    times of the chosen day (``?date=``) that hold the whole party.
+    """
     first, last = calendars.booking_window(today)
     days = {day.date: day for day in calendars.window_availability(window, first, last, today=today)}
     months = []
@@ -84,12 +94,17 @@ def _calendar_context(window, party_size, today):
                 cells.append({"date": day, "info": info, "free": free, "in_range": info is not None})
             rows.append(cells)
         months.append((month, rows))
+    chosen = _parse_date(chosen_text)
+    day = days.get(chosen) if chosen else None
     return {
         "months": months,
         "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
-        "days": days,
         "first": first,
         "last": last,
+        "chosen": chosen,
+        "chosen_day": day,
+        "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
+        "slots": [s for s in day.slots if s.remaining >= party_size] if day else [],
     }
 
 
@@ -139,24 +154,11 @@ def choose_slot(request, code):
     if not window.serves(started["ward"]):
         messages.error(request, _("This window does not serve your ward. Choose one of these windows."))
         return redirect("reservations:book_window")
-    today = timezone.localdate()
-    context = _calendar_context(window, started["party_size"], today)
-    chosen = None
-    if request.GET.get("date"):
-        try:
-            chosen = dt.date.fromisoformat(request.GET["date"])
-        except ValueError:
-            chosen = None
-    day = context["days"].get(chosen) if chosen else None
-    slots = [s for s in day.slots if s.remaining >= started["party_size"]] if day else []
+    context = _calendar_context(window, started["party_size"], timezone.localdate(), request.GET.get("date"))
     context.update(
         {
             "window": window,
             "started": started,
-            "chosen": chosen,
-            "chosen_day": day,
-            "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
-            "slots": slots,
             "step": 3,
             "slot_url": reverse("reservations:book_details", args=[window.code, "DATE", "HHMM"]),
         }
@@ -437,26 +439,8 @@ def manage_move(request):
             return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
         messages.success(request, _("Your booking has been moved."))
         return redirect("reservations:manage")
-    today = timezone.localdate()
-    context = _calendar_context(window, booking.party_size, today)
-    chosen = None
-    if request.GET.get("date"):
-        try:
-            chosen = dt.date.fromisoformat(request.GET["date"])
-        except ValueError:
-            chosen = None
-    day = context["days"].get(chosen) if chosen else None
-    context.update(
-        {
-            "booking": booking,
-            "window": window,
-            "windows": windows,
-            "chosen": chosen,
-            "chosen_day": day,
-            "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
-            "slots": [s for s in day.slots if s.remaining >= booking.party_size] if day else [],
-        }
-    )
+    context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"))
+    context.update({"booking": booking, "window": window, "windows": windows})
     return render(request, "reservations/manage_move.html", context)
 
 

@@ -70,3 +70,19 @@ def city_windows(db):
         migration = importlib.import_module("reservations.migrations.0002_nine_windows")
         migration.create_windows(apps, None)
     return Window.objects.all()
+
+
+@pytest.fixture
+def clear_cache():
+    """Start with empty rate-limit counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def booking_day(frozen_now, clear_cache):
+    """Freeze "today" at Wednesday 2026-11-25, 10:00 in Niigata (the booking tests' day)."""
+    frozen_now(dt.date(2026, 11, 25))

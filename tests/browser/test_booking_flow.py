@@ -1,6 +1,5 @@
 """A resident books a slot through the pages in Chromium: with JavaScript and without."""
 
-import datetime as dt
 import re
 
 import pytest

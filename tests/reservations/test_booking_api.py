@@ -8,21 +8,11 @@ import pytest
 from reservations import rules
 from reservations.models import Booking, BookingPerson, SlotCounter
 
-from .factories import api_body, notice_number
+from .factories import api_body
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today(frozen_now):
-    frozen_now(dt.date(2026, 11, 25))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def post(client, url, body, language=None):

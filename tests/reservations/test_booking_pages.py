@@ -9,19 +9,9 @@ from reservations.models import Booking, SlotCounter
 
 from .factories import api_body, notice_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
 
 
-@pytest.fixture(autouse=True)
-def _today(frozen_now):
-    frozen_now(dt.date(2026, 11, 25))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def person_fields(index, number=None, kana="にいがた たろう", born=(1990, 4, 1)):
