@@ -19,9 +19,12 @@ def parse_po(path):
                 flags += line
             elif line.startswith("#"):
                 continue
-            elif line.startswith(("msgid ", "msgstr ")):
+            elif line.startswith(("msgid ", "msgstr ", "msgstr[")):
                 current, _, literal = line.partition(" ")
+                current = "msgstr" if current.startswith("msgstr") else current
                 fields[current].append(ast.literal_eval(literal))
+            elif line.startswith("msgid_plural "):
+                current = None
             elif line.startswith("msgctxt "):
                 current = None
             elif line.startswith('"') and current:
