@@ -10,7 +10,7 @@ views and the JSON API call these same functions.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,13 +165,31 @@ def _slot_label(window_code, day, start):
     return f"{window_code} {day.isoformat()} {start:%H:%M}"
 
 
+def _atomically(work, attempts=3):
+    """
+    Run ``work()`` in one durable transaction and return its result. A
+    deadlock or serialisation failure (PostgreSQL 40P01/40001, SQLite's
+    "database is locked") rolls everything back and runs it again, at most
+    ``attempts`` times: nothing half-done survives a failed try.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic(durable=True):
+                return work()
+        except OperationalError as exc:
+            retryable = getattr(exc.__cause__, "sqlstate", None) in ("40P01", "40001") or "locked" in str(exc)
+            if not retryable or attempt == attempts:
+                raise
+
+
 def booking_create(*, data, now=None, token=None, actor=None):
     """
     Book ``data`` (a BookingData) and return the Booking.
 
     Raise BookingRefused for a rule the request breaks, SlotFull with the
     nearest alternatives when the seats are gone. A repeated ``token`` (the
-    one-time token of the booking form) returns the booking made with it.
+    one-time token of the booking form) returns the booking made with it,
+    also when both submits race each other.
     """
     now = now or timezone.now()
     if token:
@@ -179,34 +197,43 @@ def booking_create(*, data, now=None, token=None, actor=None):
         if existing:
             return existing
     party_size = len(data.people)
+
+    def work():
+        slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
+        errors = _duplicate_notice_errors(data.people)
+        if errors:
+            raise BookingRefused(errors)
+        if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size):
+            raise _Full()
+        booking = Booking.objects.create(
+            code=_new_code(),
+            window=data.window,
+            date=data.date,
+            start=data.start,
+            end=slot.end,
+            party_size=party_size,
+            ward=data.ward,
+            attendance=data.attendance,
+            proxy_reason=data.proxy_reason,
+            email=data.email,
+            phone=data.phone,
+            language=data.language,
+            submission_token=token or None,
+        )
+        _create_people(booking, data.people)
+        _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
+        return booking
+
     try:
-        with transaction.atomic(durable=True):
-            slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
-            errors = _duplicate_notice_errors(data.people)
-            if errors:
-                raise BookingRefused(errors)
-            if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size):
-                raise _Full()
-            booking = Booking.objects.create(
-                code=_new_code(),
-                window=data.window,
-                date=data.date,
-                start=data.start,
-                end=slot.end,
-                party_size=party_size,
-                ward=data.ward,
-                attendance=data.attendance,
-                proxy_reason=data.proxy_reason,
-                email=data.email,
-                phone=data.phone,
-                language=data.language,
-                submission_token=token or None,
-            )
-            _create_people(booking, data.people)
-            _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
-            return booking
+        return _atomically(work)
     except _Full:
         raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now))
+    except IntegrityError:
+        # The same form submitted twice at once: the other submit won.
+        existing = Booking.objects.filter(submission_token=token).first() if token else None
+        if existing is None:
+            raise
+        return existing
 
 
 class _Full(Exception):
@@ -261,20 +288,23 @@ def _appointment(booking):
 def booking_cancel(*, booking, now=None, actor=None, reason=""):
     """Cancel ``booking`` and free its seats; raise NotChangeable once checked in, issued or past."""
     now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status == Booking.Status.CANCELLED:
-            return booking
-        if not rules.cancellable(booking.status, _appointment(booking), now):
+
+    def work():
+        locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+        if locked.status == Booking.Status.CANCELLED:
+            return locked
+        if not rules.cancellable(locked.status, _appointment(locked), now):
             raise NotChangeable()
-        before = booking.status
-        if booking.status != Booking.Status.AFFECTED:
-            _free_seats(booking)
-        booking.status = Booking.Status.CANCELLED
-        booking.save(update_fields=["status", "updated_at"])
-        BookingPerson.objects.filter(booking=booking).update(active=False)
-        _record(booking, "cancelled", before=before, after=booking.status, reason=reason, actor=actor)
-    return booking
+        before = locked.status
+        if locked.status != Booking.Status.AFFECTED:
+            _free_seats(locked)
+        locked.status = Booking.Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        BookingPerson.objects.filter(booking=locked).update(active=False)
+        _record(locked, "cancelled", before=before, after=locked.status, reason=reason, actor=actor)
+        return locked
+
+    return _atomically(work)
 
 
 def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
@@ -283,23 +313,44 @@ def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
     transaction. Raise NotChangeable, BookingRefused or SlotFull.
     """
     now = now or timezone.now()
+
+    def work():
+        # Lock the booking row only (of=self), not its window: a booking at
+        # the same window must not wait for this move.
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("window").get(pk=booking.pk)
+        if not rules.cancellable(locked.status, _appointment(locked), now):
+            raise NotChangeable()
+        if (locked.window_id, locked.date, locked.start) == (window.pk, date, start):
+            return locked
+        slot = _check_slot(window, date, start, locked.party_size, locked.ward, now)
+        _lock_counters_in_order(locked, window, date, start, slot.capacity)
+        if not _take_seats(window, date, start, slot.capacity, locked.party_size):
+            raise _Full()
+        before = _slot_label(locked.window.code, locked.date, locked.start)
+        if locked.status != Booking.Status.AFFECTED:
+            _free_seats(locked)
+        locked.window, locked.date, locked.start, locked.end = window, date, start, slot.end
+        locked.status = Booking.Status.BOOKED
+        locked.save(update_fields=["window", "date", "start", "end", "status", "updated_at"])
+        _record(locked, "rescheduled", before=before, after=_slot_label(window.code, date, start), actor=actor)
+        return locked
+
     try:
-        with transaction.atomic(durable=True):
-            booking = Booking.objects.select_for_update().select_related("window").get(pk=booking.pk)
-            if not rules.cancellable(booking.status, _appointment(booking), now):
-                raise NotChangeable()
-            if (booking.window_id, booking.date, booking.start) == (window.pk, date, start):
-                return booking
-            slot = _check_slot(window, date, start, booking.party_size, booking.ward, now)
-            if not _take_seats(window, date, start, slot.capacity, booking.party_size):
-                raise _Full()
-            before = _slot_label(booking.window.code, booking.date, booking.start)
-            if booking.status != Booking.Status.AFFECTED:
-                _free_seats(booking)
-            booking.window, booking.date, booking.start, booking.end = window, date, start, slot.end
-            booking.status = Booking.Status.BOOKED
-            booking.save(update_fields=["window", "date", "start", "end", "status", "updated_at"])
-            _record(booking, "rescheduled", before=before, after=_slot_label(window.code, date, start), actor=actor)
-            return booking
+        return _atomically(work)
     except _Full:
         raise SlotFull(alternatives_for(window, date, start, booking.party_size, now))
+
+
+def _lock_counters_in_order(booking, window, date, start, capacity):
+    """
+    Lock the old and the new slot's counters in primary-key order, so two
+    moves in opposite directions wait for each other instead of deadlocking.
+    """
+    new, _created = SlotCounter.objects.get_or_create(
+        window=window, date=date, start=start, defaults={"capacity": capacity}
+    )
+    keys = {new.pk}
+    old = SlotCounter.objects.filter(window=booking.window_id, date=booking.date, start=booking.start).first()
+    if old is not None:
+        keys.add(old.pk)
+    list(SlotCounter.objects.select_for_update().filter(pk__in=sorted(keys)).order_by("pk"))

@@ -153,15 +153,8 @@ def test_thirty_residents_racing_for_two_seats_get_exactly_two_bookings(kita):
 def test_parties_of_two_fill_a_four_seat_slot_and_never_more(kita):
     CapacityOverride.objects.create(window=kita, date=DAY, capacity=4)
     start = dt.time(10, 0)
-    calls = [
-        (
-            lambda i=i: booking_create(
-                data=request_for(kita, start, [person(200_000_000_000_000 + 2 * i), person(200_000_000_000_001 + 2 * i)]),
-                now=NOW,
-            )
-        )
-        for i in range(10)
-    ]
+    parties = [[person(200_000_000_000_000 + 2 * i), person(200_000_000_000_001 + 2 * i)] for i in range(10)]
+    calls = [(lambda party=party: booking_create(data=request_for(kita, start, party), now=NOW)) for party in parties]
     seen = []
     stop = threading.Event()
 
@@ -169,7 +162,8 @@ def test_parties_of_two_fill_a_four_seat_slot_and_never_more(kita):
         # Read the counter over and over while the race runs: it must never pass the capacity.
         try:
             while not stop.is_set():
-                row = SlotCounter.objects.filter(window=kita, date=DAY, start=start).values_list("booked", "capacity").first()
+                row = SlotCounter.objects.filter(window=kita, date=DAY, start=start)
+                row = row.values_list("booked", "capacity").first()
                 if row:
                     seen.append(row)
         finally:
@@ -209,12 +203,11 @@ def test_a_reschedule_and_a_new_booking_never_both_get_the_last_seat(kita, round
         ]
     )
 
-    # Exactly one side got the last seat of S. The other is told the slot is
-    # full -- or, until the lock-order bug is fixed, is the victim of a
-    # deadlock (see the xfail test below); never anything else.
+    # Exactly one side got the last seat of S; the other is told the slot is
+    # full, never a deadlock or anything else.
     assert sum(isinstance(o, Booking) for o in outcomes) == 1, outcomes
     loser = next(o for o in outcomes if not isinstance(o, Booking))
-    assert isinstance(loser, SlotFull) or is_deadlock(loser), repr(loser)
+    assert isinstance(loser, SlotFull), repr(loser)
     rescheduled = isinstance(outcomes[0], Booking)
     moving.refresh_from_db()
     assert moving.start == (slot_s if rescheduled else slot_a)
@@ -235,19 +228,10 @@ def _wait_until_blocked(count):
             if cursor.fetchone()[0] >= count:
                 return
         time.sleep(0.025)
-    raise AssertionError(f"{count} sessions never blocked")
+    # Not an AssertionError: a broken set-up must not pass for the expected failure below.
+    raise RuntimeError(f"{count} sessions never blocked")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "services.booking_reschedule locks the booking with select_for_update().select_related('window'), "
-        "which also locks the Window row FOR UPDATE; a booking that took the last seat then waits on that "
-        "window row (FK check of its INSERT) while the reschedule waits on the seat: deadlock. "
-        "select_for_update(of=('self',)) removes it; drop this marker then."
-    ),
-)
 def test_the_loser_of_a_reschedule_booking_race_is_told_the_slot_is_full(kita):
     # Force the order that deadlocks: the booking takes the last seat of S first,
     # while the reschedule already holds its locks and waits for that seat.
@@ -285,7 +269,8 @@ def test_the_loser_of_a_reschedule_booking_race_is_told_the_slot_is_full(kita):
     holder = threading.Thread(target=gate)
     holder.start()
     try:
-        assert gate_closed.wait(THREAD_TIMEOUT)
+        if not gate_closed.wait(THREAD_TIMEOUT):
+            raise RuntimeError("the gate never took the seat lock")
         book.start()
         _wait_until_blocked(1)  # the booking waits for the seat first
         move.start()
@@ -305,9 +290,8 @@ def test_the_loser_of_a_reschedule_booking_race_is_told_the_slot_is_full(kita):
 def test_one_notice_number_booked_from_five_places_at_once_gets_one_booking(kita):
     number = 400_000_000_000_000
     starts = [dt.time(15, 15 * i) if i < 4 else dt.time(16, 0) for i in range(5)]
-    calls = [
-        (lambda start=start: booking_create(data=request_for(kita, start, [person(number)]), now=NOW)) for start in starts
-    ]
+    calls = [(lambda start=start: booking_create(data=request_for(kita, start, [person(number)]), now=NOW))
+             for start in starts]
 
     outcomes = run_together(calls)
 
@@ -323,3 +307,21 @@ def test_one_notice_number_booked_from_five_places_at_once_gets_one_booking(kita
         assert booking.events.filter(action="booked").count() == 1
     assert SlotCounter.objects.filter(booked__gt=0).count() == 1
     assert_counters_match_bookings()
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_bookings_swapping_slots_at_once_never_deadlock(kita, round_):
+    """Two moves in opposite directions lock the counters in one order (no 40P01)."""
+    base = 600_000_000_000_000 + round_ * 100
+    slot_a, slot_b = dt.time(13, 15 * round_), dt.time(14, 15)
+    first = booking_create(data=request_for(kita, slot_a, [person(base + 1)]), now=NOW)
+    second = booking_create(data=request_for(kita, slot_b, [person(base + 2)]), now=NOW)
+    outcomes = run_together(
+        [
+            lambda: booking_reschedule(booking=first, window=kita, date=DAY, start=slot_b, now=NOW),
+            lambda: booking_reschedule(booking=second, window=kita, date=DAY, start=slot_a, now=NOW),
+        ]
+    )
+    assert all(isinstance(o, Booking) for o in outcomes), outcomes
+    assert counter(kita, slot_a).booked == active_seats(kita, slot_a) == 1
+    assert counter(kita, slot_b).booked == active_seats(kita, slot_b) == 1
