@@ -519,6 +519,10 @@ class Booking(models.Model):
     language = models.CharField(_("language"), max_length=5, default="ja")
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.BOOKED)
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    made_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings_made",
+        verbose_name=_("booked by staff"), help_text=_("The operator who booked on behalf of a caller (R-S2)."),
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -588,3 +592,60 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StaffAssignment(models.Model):
+    """A clerk's window (R-S1): clerks see and act only on the windows assigned to them."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="window_assignments")
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="staff_assignments")
+
+    class Meta:
+        verbose_name = _("window assignment")
+        verbose_name_plural = _("window assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "window"], name="staff_assignment_unique")]
+
+    def __str__(self):
+        return f"{self.user} → {self.window.code}"
+
+
+class Message(models.Model):
+    """
+    A message to a booking's party, written in the same transaction as the
+    change it tells about (a transactional outbox). Sending is the
+    messaging layer's job; a row waits as ``pending`` until then.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Booking confirmation")
+        REMINDER = "reminder", _("Reminder")
+        RESCHEDULED = "rescheduled", _("Booking moved")
+        CANCELLED = "cancelled", _("Booking cancelled")
+        CLOSURE_NOTICE = "closure_notice", _("Closure notice")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent (no e-mail address)")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    due_at = models.DateTimeField(_("due at"))
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["state", "due_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.booking} ({self.state})"

@@ -219,6 +219,7 @@ def booking_create(*, data, now=None, token=None, actor=None):
             phone=data.phone,
             language=data.language,
             submission_token=token or None,
+            made_by=actor,
         )
         _create_people(booking, data.people)
         _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
@@ -285,15 +286,22 @@ def _appointment(booking):
     return timezone.make_aware(dt.datetime.combine(booking.date, booking.start))
 
 
-def booking_cancel(*, booking, now=None, actor=None, reason=""):
-    """Cancel ``booking`` and free its seats; raise NotChangeable once checked in, issued or past."""
+def booking_cancel(*, booking, now=None, actor=None, reason="", by_staff=False):
+    """
+    Cancel ``booking`` and free its seats. A resident cannot once checked
+    in, issued or past (NotChangeable); staff (``by_staff``) can cancel a
+    booked, checked-in or affected booking at any time, with a reason.
+    """
     now = now or timezone.now()
 
     def work():
         locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
         if locked.status == Booking.Status.CANCELLED:
             return locked
-        if not rules.cancellable(locked.status, _appointment(locked), now):
+        if by_staff:
+            if rules.transition_problem("cancel", locked.status, booking_date=locked.date, today=locked.date):
+                raise NotChangeable()
+        elif not rules.cancellable(locked.status, _appointment(locked), now):
             raise NotChangeable()
         before = locked.status
         if locked.status != Booking.Status.AFFECTED:
@@ -354,3 +362,26 @@ def _lock_counters_in_order(booking, window, date, start, capacity):
     if old is not None:
         keys.add(old.pk)
     list(SlotCounter.objects.select_for_update().filter(pk__in=sorted(keys)).order_by("pk"))
+
+
+def booking_transition(*, booking, action, actor, now=None, reason=""):
+    """
+    Apply a counter action (check_in, issue, no_show) to ``booking`` and
+    record it (R-B10, R-S4). Raise NotChangeable with the rule's reason.
+    """
+    now = now or timezone.now()
+    if action == "cancel":
+        return booking_cancel(booking=booking, now=now, actor=actor, reason=reason, by_staff=True)
+
+    def work():
+        locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+        problem = rules.transition_problem(action, locked.status, booking_date=locked.date, today=_today(now))
+        if problem:
+            raise NotChangeable(problem)
+        before = locked.status
+        locked.status = rules.STAFF_ACTIONS[action][1]
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, action, before=before, after=locked.status, reason=reason, actor=actor)
+        return locked
+
+    return _atomically(work)
