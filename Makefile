@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages migrate bench browser clean
+.PHONY: run demo test install install-dev messages migrate bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ migrate: $(VENV)/.installed
 
 run: messages migrate
 	@$(BIN)/python manage.py ensure_local_admin
+	@$(BIN)/python manage.py ensure_demo_staff
 	@echo "The portal: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Demo counter staff: a clerk per window and a reservation-centre operator,
+# created once with printed passwords.
+demo: migrate
+	@$(BIN)/python manage.py ensure_demo_staff
 
 test: $(VENV)/.installed-dev messages
 	$(BIN)/ruff check --quiet .

@@ -187,7 +187,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The admin lives under a path of the operator's choosing, not /admin/.
 ADMIN_PATH = env_str("ADMIN_PATH", "city-admin/").strip("/") + "/"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
@@ -238,6 +239,9 @@ else:
 # R-B8: failed lookups (code + date of birth) allowed per client address.
 LOOKUP_FAILURE_LIMIT = env_int("LOOKUP_FAILURE_LIMIT", 10, minimum=1)
 LOOKUP_FAILURE_WINDOW_SECONDS = env_int("LOOKUP_FAILURE_WINDOW_SECONDS", 600, minimum=1)
+# Staff and admin logins: failures allowed per user name and per address.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 

@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from . import views
 from .api import api
+from .auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = admin.site.site_title = "新潟市マイナンバーカード ポータル管理"
 admin.site.index_title = "管理"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -19,5 +21,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("reservations.urls")),
+    path("staff/", include("reservations.staff_urls")),
     prefix_default_language=False,
 )

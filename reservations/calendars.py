@@ -41,9 +41,7 @@ def booked_seats(window, start, end):
 def window_availability(window, start, end, *, today):
     """Return the rules.DayAvailability of every day from ``start`` to ``end`` for ``window``."""
     days = window_schedule(window, start, end)
-    overrides = dict(
-        CapacityOverride.objects.filter(window=window, date__range=(start, end)).values_list("date", "capacity")
-    )
+    overrides = capacity_overrides(window, start, end)
     blocks = list(BookingBlock.objects.for_window(window).overlapping(start, end))
     taken = {}
     for (date, slot_start), seats in booked_seats(window, start, end).items():
@@ -70,3 +68,15 @@ def booking_window(today):
     return rules.booking_window(
         today, lead_days=settings.BOOKING_LEAD_DAYS, horizon_days=settings.BOOKING_HORIZON_DAYS
     )
+
+
+def capacity_overrides(window, start, end):
+    """Return {date: capacity} of the window's per-date overrides from ``start`` to ``end``."""
+    return dict(CapacityOverride.objects.filter(window=window, date__range=(start, end)).values_list("date", "capacity"))
+
+
+def capacity_on(window, day, overrides=None):
+    """Return the seats per slot of ``window`` on ``day`` (its override, else the window's, R-W7)."""
+    if overrides is None:
+        overrides = capacity_overrides(window, day, day)
+    return overrides.get(day, window.capacity)

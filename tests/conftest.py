@@ -86,3 +86,39 @@ def clear_cache():
 def booking_day(frozen_now, clear_cache):
     """Freeze "today" at Wednesday 2026-11-25, 10:00 in Niigata (the booking tests' day)."""
     frozen_now(dt.date(2026, 11, 25))
+
+
+def _staff(django_user_model, username, group, windows=()):
+    from django.contrib.auth.models import Group
+
+    from reservations.models import StaffAssignment, Window
+
+    user = django_user_model.objects.create_user(username=username, password="Counter-Pass-2026!")
+    user.groups.add(Group.objects.get(name=group))
+    for code in windows:
+        StaffAssignment.objects.create(user=user, window=Window.objects.get(code=code))
+    return user
+
+
+@pytest.fixture
+def clerk_kita(django_user_model):
+    """A clerk of the Kita ward office."""
+    return _staff(django_user_model, "clerk-kita", "clerk", ["kita"])
+
+
+@pytest.fixture
+def clerk_chuo(django_user_model):
+    """A clerk of the Chuo ward office (another ward)."""
+    return _staff(django_user_model, "clerk-chuo", "clerk", ["chuo"])
+
+
+@pytest.fixture
+def operator(django_user_model):
+    """A reservation-centre operator (books by phone for any window)."""
+    return _staff(django_user_model, "operator", "operator")
+
+
+@pytest.fixture
+def resident(django_user_model):
+    """A logged-in account with no staff role."""
+    return django_user_model.objects.create_user(username="resident", password="Resident-Pass-2026!")

@@ -1,0 +1,57 @@
+"""
+Staff and admin login with failed-login throttling: after
+LOGIN_FAILURE_LIMIT failures for one user name or from one address within
+LOGIN_FAILURE_WINDOW_SECONDS, logins are refused until the window ends.
+"""
+
+import hashlib
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+
+def _keys(request, username):
+    window = int(time.time()) // settings.LOGIN_FAILURE_WINDOW_SECONDS
+    address = request.META.get("REMOTE_ADDR", "") if request else ""
+    digest = lambda value: hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]  # noqa: E731
+    return [f"login-failures:user:{digest((username or '').lower())}:{window}", f"login-failures:addr:{digest(address)}:{window}"]
+
+
+def login_blocked(request, username):
+    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in _keys(request, username))
+
+
+def record_login_failure(request, username):
+    for key in _keys(request, username):
+        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
+
+
+class ThrottleMixin:
+    throttle_message = _("Too many failed logins. Wait 15 minutes and try again, or ask an administrator.")
+
+    def clean(self):
+        username = self.data.get("username", "")
+        if login_blocked(self.request, username):
+            raise forms.ValidationError(self.throttle_message, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            record_login_failure(self.request, username)
+            raise
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    pass

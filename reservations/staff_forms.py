@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import StartForm
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Code, name or kana"), max_length=100,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
+        help_text=_("A scanned or typed reservation code jumps straight to the booking."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+class PhoneBookingForm(StartForm):
+    """The caller's ward, who comes and the slot, for a phone booking (same rules as residents)."""
+
+    start = forms.TimeField(label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["party_size"]
+        self.fields["start"].widget.choices = [
+            (slot.start.strftime("%H:%M"), f"{slot.start:%H:%M}–{slot.end:%H:%M} ({slot.remaining})") for slot in slots
+        ]
