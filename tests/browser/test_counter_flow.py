@@ -1,0 +1,42 @@
+"""A clerk runs the counter in Chromium: log in, scan a code, check in, issue."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from reservations.models import StaffAssignment, Window
+from reservations.services import booking_create
+from tests.reservations.factories import NOW, booking_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_clerk_scans_a_code_checks_in_and_issues(page, live_server, django_user_model, frozen_now):
+    frozen_now(dt.date(2026, 11, 26))  # a Thursday: the Kita ward office is open
+    kita = Window.objects.get(code="kita")
+    clerk = django_user_model.objects.create_user(username="clerk-kita", password="Counter-Pass-2026!")
+    clerk.groups.add(Group.objects.get(name="clerk"))
+    StaffAssignment.objects.create(user=clerk, window=kita)
+    # A booking for today, made yesterday (bookings are never same-day).
+    booking = booking_create(data=booking_data("kita", date=timezone.localdate(), start=dt.time(9)), now=NOW)
+
+    page.goto(live_server.url + "/en/staff/login/")
+    page.locator("#id_username").fill("clerk-kita")
+    page.locator("#id_password").fill("Counter-Pass-2026!")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="today's list").click()
+    assert booking.display_code in page.content()
+    # A USB scanner types the code and Enter into the search field.
+    page.locator("#id_q").fill(booking.code.lower())
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Check in (来庁)").click()
+    page.get_by_role("button", name="Confirm: Check in (来庁)").click()
+    assert "Done" in page.content()
+    page.get_by_role("link", name=booking.display_code).click()
+    page.get_by_role("link", name="Card issued (交付済)").click()
+    page.get_by_role("button", name="Confirm: Card issued (交付済)").click()
+    booking.refresh_from_db()
+    assert booking.status == "issued"
+    assert list(booking.events.values_list("action", flat=True)) == ["booked", "check_in", "issue"]
