@@ -227,14 +227,16 @@ def booking_create(*, data, now=None, token=None, actor=None):
 
     try:
         return _atomically(work)
-    except _Full:
-        raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now))
-    except IntegrityError:
-        # The same form submitted twice at once: the other submit won.
+    except (_Full, BookingRefused, IntegrityError) as exc:
+        # The same form submitted twice at once: whatever this submit ran
+        # into (the seat, the notice number or the token itself), the other
+        # submit made the booking. Show that one.
         existing = Booking.objects.filter(submission_token=token).first() if token else None
-        if existing is None:
-            raise
-        return existing
+        if existing is not None:
+            return existing
+        if isinstance(exc, _Full):
+            raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now))
+        raise
 
 
 class _Full(Exception):
