@@ -29,8 +29,8 @@ migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input -v 0
 
 run: messages migrate
-	@$(BIN)/python manage.py ensure_local_admin
-	@$(BIN)/python manage.py ensure_demo_staff
+	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_local_admin
+	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_demo_staff
 	@echo "The portal: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
