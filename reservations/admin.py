@@ -1,7 +1,120 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from .models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
+from . import impact, rules
+from .models import (
+    Booking,
+    BookingBlock,
+    BookingEvent,
+    CapacityOverride,
+    Closure,
+    Message,
+    OpeningRule,
+    RecurringClosure,
+    Window,
+)
+
+# The flag the confirmation page posts back: a digest of the bookings the
+# admin saw, so a list that changed meanwhile is shown again (R-S3).
+IMPACT_CONFIRMED = "_impact_confirmed"
+
+
+class ImpactNotConfirmed(Exception):
+    """
+    Raised from save_model/save_related, inside the admin's transaction, to
+    roll the save back and show the confirmation page instead.
+    """
+
+    def __init__(self, bookings, *, marks, changed):
+        super().__init__("impact not confirmed")
+        self.bookings = bookings
+        self.marks = marks
+        self.changed = changed
+
+
+class ImpactConfirmationMixin:
+    """
+    A two-step save for changes that hit existing bookings (R-S3, R-B9).
+
+    When a valid form would hit bookings, the change is rolled back and a
+    page lists them; its button posts the same form data again with
+    IMPACT_CONFIRMED, and only then is the change saved and the bookings
+    marked affected. Nothing hit: the save goes through at once.
+    """
+
+    impact_template = "admin/reservations/impact_confirmation.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ImpactNotConfirmed as pending:
+            return self.render_impact_confirmation(request, object_id, pending)
+
+    def require_confirmation(self, request, bookings, *, marks=True):
+        """Raise ImpactNotConfirmed unless nothing is hit or the admin confirmed exactly ``bookings``."""
+        if not bookings:
+            return
+        confirmed = request.POST.get(IMPACT_CONFIRMED)
+        if confirmed == impact.fingerprint(bookings):
+            return
+        raise ImpactNotConfirmed(bookings, marks=marks, changed=bool(confirmed))
+
+    def mark_hit_bookings(self, request, bookings, reason):
+        marked = impact.mark_affected(bookings, actor=request.user, reason=reason)
+        if marked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking was marked affected. Its party will be told, with a link to rebook.",
+                    "%(count)d bookings were marked affected. Each party will be told, with a link to rebook.",
+                    len(marked),
+                )
+                % {"count": len(marked)},
+                messages.WARNING,
+            )
+        return marked
+
+    def render_impact_confirmation(self, request, object_id, pending):
+        opts = self.model._meta
+        hidden = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", IMPACT_CONFIRMED)
+            for value in values
+        ]
+        count = len(pending.bookings)
+        if pending.marks:
+            title = ngettext(
+                "This change makes %(count)d booking impossible",
+                "This change makes %(count)d bookings impossible",
+                count,
+            ) % {"count": count}
+        else:
+            title = ngettext(
+                "%(count)d existing booking lies in these dates",
+                "%(count)d existing bookings lie in these dates",
+                count,
+            ) % {"count": count}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": opts,
+            "app_label": opts.app_label,
+            "object_id": object_id,
+            "bookings": pending.bookings,
+            "count": count,
+            "marks": pending.marks,
+            "changed": pending.changed,
+            "hidden_fields": hidden,
+            "confirm_field": IMPACT_CONFIRMED,
+            "fingerprint": impact.fingerprint(pending.bookings),
+            "form_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.impact_template, context)
 
 
 class OpeningRuleInline(admin.TabularInline):
@@ -18,8 +131,26 @@ class CapacityOverrideInline(admin.TabularInline):
     show_change_link = True
 
 
+def _today():
+    return timezone.localdate()
+
+
+def _dates(start, end):
+    return start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
+
+
+def closure_reason(closure):
+    """Return why a Closure hits bookings, in words for the audit trail and the notice."""
+    parts = [str(closure.get_kind_display()), _dates(closure.start_date, closure.end_date)]
+    if closure.start_time is not None:
+        parts.append(rules.format_hours(closure.start_time, closure.end_time))
+    if closure.note_ja or closure.note_en:
+        parts.append(closure.note_ja or closure.note_en)
+    return " ".join(parts)
+
+
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["name_ja", "code", "kind", "ward", "capacity", "slot_minutes", "open_on_holidays", "phone"]
     list_filter = ["kind"]
     search_fields = ["code", "name_ja", "name_en"]
@@ -34,10 +165,22 @@ class WindowAdmin(admin.ModelAdmin):
         # The code is used in addresses and by partner systems (R-W1).
         return ["code"] if obj else []
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        # The window and its opening rules are saved by now, inside the
+        # admin's transaction: read the new calendar from today on (R-B9).
+        window = form.instance
+        hits = impact.affected_bookings(window, _today(), None)
+        self.require_confirmation(request, hits)
+        self.mark_hit_bookings(
+            request, hits, gettext("Capacity, slots or opening hours of %(window)s changed") % {"window": window.name_ja}
+        )
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "window_label", "kind", "start_time", "end_time", "note_ja"]
     list_filter = ["kind", "window", "start_date"]
     date_hierarchy = "start_date"
@@ -48,9 +191,16 @@ class ClosureAdmin(admin.ModelAdmin):
     def window_label(self, obj):
         return obj.window.name_ja if obj.window_id else _("all windows")
 
+    def save_model(self, request, obj, form, change):
+        # R-W6, R-S3: show what the closure hits before it is saved.
+        hits = impact.affected_bookings(obj.window, obj.start_date, obj.end_date, extra_closure=obj)
+        self.require_confirmation(request, hits)
+        super().save_model(request, obj, form, change)
+        self.mark_hit_bookings(request, hits, closure_reason(obj))
+
 
 @admin.register(RecurringClosure)
-class RecurringClosureAdmin(admin.ModelAdmin):
+class RecurringClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["kind", "pattern", "window_label", "nth", "weekday", "days_after", "start_month", "start_day", "end_month", "end_day"]
     list_filter = ["kind", "window"]
     fieldsets = [
@@ -64,16 +214,36 @@ class RecurringClosureAdmin(admin.ModelAdmin):
     def window_label(self, obj):
         return obj.window.name_ja if obj.window_id else _("all windows")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Saved inside the admin's transaction: read the new calendar (R-B9).
+        hits = impact.affected_bookings(obj.window, _today(), None)
+        self.require_confirmation(request, hits)
+        self.mark_hit_bookings(request, hits, str(obj))
+
 
 @admin.register(CapacityOverride)
-class CapacityOverrideAdmin(admin.ModelAdmin):
+class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["date", "window", "capacity", "note"]
     list_filter = ["window", "date"]
     date_hierarchy = "date"
 
+    def save_model(self, request, obj, form, change):
+        hits = impact.affected_bookings(obj.window, obj.date, obj.date, capacity_override=obj)
+        self.require_confirmation(request, hits)
+        super().save_model(request, obj, form, change)
+        reason = gettext("Seats per slot at %(window)s on %(date)s cut to %(capacity)d") % {
+            "window": obj.window.name_ja,
+            "date": obj.date.isoformat(),
+            "capacity": obj.capacity,
+        }
+        if obj.note:
+            reason = f"{reason}: {obj.note}"
+        self.mark_hit_bookings(request, hits, reason)
+
 
 @admin.register(BookingBlock)
-class BookingBlockAdmin(admin.ModelAdmin):
+class BookingBlockAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "window_label", "note_ja"]
     list_filter = ["window", "start_date"]
     date_hierarchy = "start_date"
@@ -81,3 +251,93 @@ class BookingBlockAdmin(admin.ModelAdmin):
     @admin.display(description=_("window"), ordering="window")
     def window_label(self, obj):
         return obj.window.name_ja if obj.window_id else _("all windows")
+
+    def save_model(self, request, obj, form, change):
+        # A block only stops new bookings (R-B2): show the bookings in its
+        # dates, which stay valid, and mark nothing.
+        self.require_confirmation(request, impact.bookings_in_block(obj), marks=False)
+        super().save_model(request, obj, form, change)
+
+
+# --- Bookings and their audit trail, read-only (R-B9, R-S4) ------------------
+
+
+class CodeSearchMixin:
+    """Find a booking's rows by its code as people type it: any case, with a hyphen, O for 0 (R-B7)."""
+
+    code_lookup = "code"
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = rules.parse_code(search_term)
+        if code:
+            found = found | queryset.filter(**{self.code_lookup: code})
+        return found, may_have_duplicates
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewing only: rows change through the booking services, never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    fields = ["at", "action", "before", "after", "reason", "actor_label"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = _("change")
+    verbose_name_plural = _("changes (audit trail)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(CodeSearchMixin, ReadOnlyAdmin):
+    list_display = ["code_label", "date", "start", "window", "party_size", "status", "created_at"]
+    list_filter = ["status", "window", "date"]
+    list_select_related = ["window"]
+    date_hierarchy = "date"
+    search_fields = ["code"]
+    search_help_text = _("Reservation code, e.g. 7QX2-M9KD.")
+    ordering = ["date", "start", "pk"]
+    fields = ["code", "window", "date", "start", "end", "party_size", "ward", "attendance", "status",
+              "made_by", "created_at", "updated_at"]
+    inlines = [BookingEventInline]
+
+    @admin.display(description=_("reservation code"), ordering="code")
+    def code_label(self, obj):
+        return obj.display_code
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(CodeSearchMixin, ReadOnlyAdmin):
+    code_lookup = "booking__code"
+    list_display = ["at", "booking", "action", "before", "after", "reason", "actor_label"]
+    list_filter = ["action", "at", "booking__window"]
+    list_select_related = ["booking"]
+    date_hierarchy = "at"
+    search_fields = ["booking__code", "actor_label", "reason"]
+    ordering = ["-at", "-pk"]
+
+
+@admin.register(Message)
+class MessageAdmin(CodeSearchMixin, ReadOnlyAdmin):
+    code_lookup = "booking__code"
+    list_display = ["due_at", "kind", "state", "booking", "note", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__code"]
+    ordering = ["due_at", "pk"]

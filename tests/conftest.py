@@ -56,9 +56,10 @@ def admin_client(client, admin_user):
 @pytest.fixture
 def city_windows(db):
     """
-    Make sure the nine windows of the data migration exist. Transactional
-    tests (live server, real concurrency) flush every table when they end,
-    so the next one seeds them again with the migration's own function.
+    Make sure the nine windows and the staff groups of the data migrations
+    exist. Transactional tests (live server, real concurrency) flush every
+    table when they end, so the next one seeds them again with the
+    migrations' own functions.
     """
     import importlib
 
@@ -66,9 +67,13 @@ def city_windows(db):
 
     from reservations.models import Window
 
+    from django.contrib.auth.models import Group
+
     if not Window.objects.exists():
         migration = importlib.import_module("reservations.migrations.0002_nine_windows")
         migration.create_windows(apps, None)
+    if not Group.objects.filter(name="clerk").exists():
+        importlib.import_module("reservations.migrations.0005_staff_groups").create_groups(apps, None)
     return Window.objects.all()
 
 

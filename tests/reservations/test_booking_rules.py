@@ -150,6 +150,7 @@ def test_nearest_free_slots_prefer_the_closest_time_with_enough_seats():
     [
         ("booked", datetime(2026, 12, 1, 9), True),
         ("affected", datetime(2026, 12, 1, 9), True),
+        ("affected", datetime(2026, 11, 1, 9), True),  # its time was taken away: rebook any time
         ("booked", datetime(2026, 11, 1, 9), False),
         ("checked_in", datetime(2026, 12, 1, 9), False),
         ("issued", datetime(2026, 12, 1, 9), False),

@@ -1,0 +1,202 @@
+"""
+What a closure, a capacity cut or a rule change does to existing bookings
+(R-B9, R-S3).
+
+``affected_bookings`` answers "which bookings would this make impossible?"
+for an unsaved Closure or CapacityOverride (or a window whose capacity or
+opening rules changed), reading the calendar with a fixed number of queries
+and deciding with ``rules.bookings_made_impossible``. ``mark_affected``
+then marks those bookings affected, gives their seats back, records the
+change and queues a closure notice for each party. Bookings are never
+deleted.
+"""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from . import rules
+from .models import (
+    Booking,
+    BookingEvent,
+    CapacityOverride,
+    Closure,
+    Message,
+    RecurringClosure,
+    SlotCounter,
+    Window,
+)
+
+REASON_LENGTH = 300
+
+
+def affected_bookings(window, start_date, end_date, *, extra_closure=None, capacity_override=None):
+    """
+    Return the booked bookings from ``start_date`` to ``end_date`` (None: no
+    end) of ``window`` (None: every window) that the calendar cannot hold
+    once ``extra_closure`` (a Closure) and ``capacity_override`` (a
+    CapacityOverride), saved or not, are in force. Days before today are
+    left alone.
+
+    A Window instance passed as ``window`` counts with its own capacity,
+    slot length and holiday setting, so an unsaved capacity cut can be
+    previewed; its opening rules are read from the database.
+
+    Six queries at most, whatever the number of days and bookings.
+    """
+    today = timezone.localdate()
+    start_date = max(start_date, today)
+    if end_date is not None and end_date < start_date:
+        return []
+    holders = Booking.objects.filter(status__in=rules.SEAT_HOLDING_STATUSES, date__gte=start_date)
+    if end_date is not None:
+        holders = holders.filter(date__lte=end_date)
+    if window is not None:
+        holders = holders.filter(window=window.pk)
+    days = {}
+    for booking in holders.order_by("date", "start", "created_at", "pk"):
+        days.setdefault((booking.window_id, booking.date), []).append(booking)
+    # Only days with a booked booking can change.
+    days = {key: group for key, group in days.items() if any(b.status == Booking.Status.BOOKED for b in group)}
+    if not days:
+        return []
+
+    window_ids = {window_id for window_id, _day in days}
+    first = min(day for _window_id, day in days)
+    last = max(day for _window_id, day in days)
+    windows = {w.pk: w for w in Window.objects.filter(pk__in=window_ids).prefetch_related("opening_rules")}
+    if window is not None and window.pk in windows:
+        # The caller's instance may carry unsaved values (a capacity cut).
+        fresh = windows[window.pk]
+        fresh.capacity = window.capacity
+        fresh.slot_minutes = window.slot_minutes
+        fresh.open_on_holidays = window.open_on_holidays
+    calendars = {pk: w.calendar() for pk, w in windows.items()}
+
+    recurring = [
+        (item.window_id, item.as_rule())
+        for item in RecurringClosure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True))
+    ]
+    closures = Closure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True)).overlapping(first, last)
+    if extra_closure is not None and extra_closure.pk is not None:
+        closures = closures.exclude(pk=extra_closure.pk)
+    closures = [(item.window_id, item.as_rule()) for item in closures]
+    if extra_closure is not None:
+        closures.append((extra_closure.window_id, extra_closure.as_rule()))
+
+    overrides = CapacityOverride.objects.filter(window__in=window_ids, date__range=(first, last))
+    if capacity_override is not None and capacity_override.pk is not None:
+        overrides = overrides.exclude(pk=capacity_override.pk)
+    capacities = {(window_id, day): seats for window_id, day, seats in overrides.values_list("window", "date", "capacity")}
+    if capacity_override is not None:
+        capacities[(capacity_override.window_id, capacity_override.date)] = capacity_override.capacity
+
+    holidays = rules.japanese_holidays(first, last, language=get_language() or "ja")
+    found = []
+    for (window_id, day), group in sorted(days.items(), key=lambda item: (item[0][1], windows[item[0][0]].sort_order)):
+        schedule_day = rules.day_schedule(
+            day,
+            calendars[window_id],
+            recurring=[rule for owner, rule in recurring if owner in (None, window_id)],
+            closures=[rule for owner, rule in closures if owner in (None, window_id)],
+            holidays=holidays,
+        )
+        capacity = capacities.get((window_id, day), windows[window_id].capacity)
+        for booking in rules.bookings_made_impossible(group, schedule_day, capacity):
+            booking.window = windows[window_id]
+            found.append(booking)
+    return found
+
+
+def bookings_in_block(block):
+    """
+    Return the booked bookings, from today on, that lie in the dates of the
+    BookingBlock ``block`` (saved or not). A block only stops new bookings
+    (R-B2): these stay valid.
+    """
+    start_date = max(block.start_date, timezone.localdate())
+    bookings = Booking.objects.filter(status=Booking.Status.BOOKED, date__range=(start_date, block.end_date))
+    if block.window_id is not None:
+        bookings = bookings.filter(window=block.window_id)
+    return list(bookings.select_related("window").order_by("date", "start", "window__sort_order", "pk"))
+
+
+def fingerprint(bookings):
+    """Return a short digest of which bookings a list holds (what an admin confirmed)."""
+    keys = ",".join(str(pk) for pk in sorted(booking.pk for booking in bookings))
+    return hashlib.sha256(keys.encode()).hexdigest()[:20]
+
+
+def mark_affected(bookings, *, actor, reason, now=None):
+    """
+    Mark ``bookings`` affected (R-B9) in one transaction and return those
+    marked: each gives its seats back, gets a BookingEvent ("affected",
+    booked → affected, ``reason``, ``actor``) and a pending closure-notice
+    Message due now (the messaging layer sends it with a link to rebook).
+    Bookings that are no longer booked when their row is locked are
+    skipped. A fixed number of queries, whatever the number of bookings.
+    """
+    now = now or timezone.now()
+    reason = str(reason)[:REASON_LENGTH]
+    pks = sorted({booking.pk for booking in bookings})
+    if not pks:
+        return []
+    actor_label = actor.get_username() if actor is not None else "system"
+    with transaction.atomic():
+        locked = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(pk__in=pks, status=Booking.Status.BOOKED)
+            .select_related("window")
+            .order_by("pk")
+        )
+        if not locked:
+            return []
+        seats = {}
+        for booking in locked:
+            key = (booking.window_id, booking.date, booking.start)
+            seats[key] = seats.get(key, 0) + booking.party_size
+        counters = SlotCounter.objects.select_for_update().filter(
+            window__in={key[0] for key in seats},
+            date__in={key[1] for key in seats},
+            start__in={key[2] for key in seats},
+        ).order_by("pk")
+        freed = []
+        for counter in counters:
+            key = (counter.window_id, counter.date, counter.start)
+            if key in seats:
+                counter.booked = max(counter.booked - seats[key], 0)
+                freed.append(counter)
+        if freed:
+            SlotCounter.objects.bulk_update(freed, ["booked"])
+        Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
+            status=Booking.Status.AFFECTED, updated_at=now
+        )
+        BookingEvent.objects.bulk_create(
+            BookingEvent(
+                booking=booking,
+                actor=actor,
+                actor_label=actor_label,
+                action="affected",
+                before=Booking.Status.BOOKED,
+                after=Booking.Status.AFFECTED,
+                reason=reason,
+            )
+            for booking in locked
+        )
+        Message.objects.bulk_create(
+            Message(
+                booking=booking,
+                kind=Message.Kind.CLOSURE_NOTICE,
+                state=Message.State.PENDING,
+                due_at=now,
+                note=reason,
+            )
+            for booking in locked
+        )
+    for booking in locked:
+        booking.status = Booking.Status.AFFECTED
+    return locked
+
