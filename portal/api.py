@@ -88,3 +88,5 @@ def on_not_found(request, exc):
 
 
 api.add_router("/", "reservations.api.router")
+api.add_router("/eligibility/", "eligibility.api.router")
+api.add_router("/fees/", "fees.api.router")

@@ -22,5 +22,8 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("reservations.urls")),
     path("staff/", include("reservations.staff_urls")),
+    path("what-to-bring/", include("eligibility.urls")),
+    path("fees/", include("fees.urls")),
+    path("guide/", include("portal.info_urls")),
     prefix_default_language=False,
 )

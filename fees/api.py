@@ -1,0 +1,5 @@
+"""The fee quote of API.md (SPEC §6)."""
+
+from ninja import Router
+
+router = Router(tags=["fees"])
