@@ -32,7 +32,10 @@ run: messages migrate
 	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_local_admin
 	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_demo_staff
 	@echo "The portal: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The embedded beat: due messages (reminders) go out every minute beside the server.
+	$(BIN)/python manage.py sweep_messages --every 60 & sweeper=$$!; \
+		trap 'kill $$sweeper 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Demo counter staff: a clerk per window and a reservation-centre operator,
 # created once with printed passwords.

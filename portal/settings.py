@@ -227,7 +227,21 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-messages": {"task": "reservations.sweep_messages", "schedule": 60.0},
+    "anonymise-past-bookings": {"task": "reservations.anonymise_past_bookings", "schedule": 24 * 3600.0},
+}
+# Celery gives up publishing after a short wait when Redis is down, so a
+# booking never hangs on the broker (the sweep sends the message later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# R-B11: days after the appointment before a booking's personal data is erased.
+BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 90, minimum=1)
 
 # Cache (rate limits): Redis when REDIS_URL is set, shared by every process;
 # in-process memory in embedded mode (one process).

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import rules
+from . import outbox, rules
 from .models import (
     Booking,
     BookingEvent,
@@ -186,7 +186,7 @@ def mark_affected(bookings, *, actor, reason, now=None):
             )
             for booking in locked
         )
-        Message.objects.bulk_create(
+        notices = Message.objects.bulk_create(
             Message(
                 booking=booking,
                 kind=Message.Kind.CLOSURE_NOTICE,
@@ -196,6 +196,11 @@ def mark_affected(bookings, *, actor, reason, now=None):
             )
             for booking in locked
         )
+        # No reminder for a time that was taken away; send the notices once committed.
+        Message.objects.filter(
+            booking__in=locked, kind=Message.Kind.REMINDER, state=Message.State.PENDING
+        ).update(state=Message.State.SKIPPED, note="booking affected")
+        outbox.enqueue_on_commit(notice.pk for notice in notices if notice.pk)
     for booking in locked:
         booking.status = Booking.Status.AFFECTED
     return locked

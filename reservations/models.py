@@ -519,6 +519,7 @@ class Booking(models.Model):
     language = models.CharField(_("language"), max_length=5, default="ja")
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.BOOKED)
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     made_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings_made",
         verbose_name=_("booked by staff"), help_text=_("The operator who booked on behalf of a caller (R-S2)."),
@@ -535,7 +536,9 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["window", "date", "start"])]
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1, party_size__lte=4), name="booking_party_size"),
-            models.CheckConstraint(condition=~Q(email="", phone=""), name="booking_has_contact"),
+            models.CheckConstraint(
+                condition=~Q(email="", phone="") | Q(anonymised_at__isnull=False), name="booking_has_contact"
+            ),
         ]
 
     def __str__(self):
@@ -646,6 +649,14 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["state", "due_at"])]
+        constraints = [
+            # One outbox row per event: a booking is confirmed once, reminded
+            # once per appointment time, told of each change once.
+            models.UniqueConstraint(fields=["booking", "kind", "due_at"], name="message_once_per_event"),
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(kind="confirmation"), name="message_one_confirmation"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.booking} ({self.state})"

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import calendars, rules
+from . import calendars, outbox, rules
 from .models import Booking, BookingEvent, BookingPerson, SlotCounter, Window
 
 
@@ -223,6 +223,7 @@ def booking_create(*, data, now=None, token=None, actor=None):
         )
         _create_people(booking, data.people)
         _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
+        outbox.messages_for_new_booking(booking, now)
         return booking
 
     try:
@@ -312,6 +313,7 @@ def booking_cancel(*, booking, now=None, actor=None, reason="", by_staff=False):
         locked.save(update_fields=["status", "updated_at"])
         BookingPerson.objects.filter(booking=locked).update(active=False)
         _record(locked, "cancelled", before=before, after=locked.status, reason=reason, actor=actor)
+        outbox.messages_for_cancel(locked, now, reason=reason if actor else "")
         return locked
 
     return _atomically(work)
@@ -343,6 +345,7 @@ def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
         locked.status = Booking.Status.BOOKED
         locked.save(update_fields=["window", "date", "start", "end", "status", "updated_at"])
         _record(locked, "rescheduled", before=before, after=_slot_label(window.code, date, start), actor=actor)
+        outbox.messages_for_reschedule(locked, now)
         return locked
 
     try:

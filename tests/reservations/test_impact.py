@@ -190,7 +190,7 @@ def test_window_capacity_cut_spares_days_with_their_own_capacity(today):
 @pytest.mark.parametrize("count", [1, 6])
 def test_mark_affected_takes_a_fixed_number_of_queries(today, admin_user, django_assert_max_num_queries, count):
     bookings = [book("kita", TUESDAY + dt.timedelta(days=i % 3), time(9, 15 * (i // 3))) for i in range(count)]
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         marked = impact.mark_affected(bookings, actor=admin_user, reason="停電")
     assert len(marked) == count
     assert set(Booking.objects.values_list("status", flat=True)) == {"affected"}
@@ -201,7 +201,7 @@ def test_mark_affected_skips_bookings_no_longer_booked(today, admin_user):
     booking = book()
     Booking.objects.filter(pk=booking.pk).update(status="checked_in")
     assert impact.mark_affected([booking], actor=admin_user, reason="x") == []
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(kind="closure_notice").exists()
 
 
 # --- The admin's two-step save ---------------------------------------------------
@@ -243,7 +243,7 @@ def test_closure_over_bookings_shows_them_and_saves_nothing(admin_client, today)
     assert not Closure.objects.exists()
     assert set(Booking.objects.values_list("status", flat=True)) == {"booked"}
     assert not BookingEvent.objects.exclude(action="booked").exists()
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(kind="closure_notice").exists()
 
 
 def test_confirmed_closure_marks_its_bookings_affected(admin_client, admin_user, today):
@@ -270,7 +270,7 @@ def test_confirmed_closure_marks_its_bookings_affected(admin_client, admin_user,
             "booked", "affected", admin_user, admin_user.username
         )
         assert "停電" in event.reason
-        message = Message.objects.get(booking=booking)
+        message = Message.objects.get(booking=booking, kind="closure_notice")
         assert (message.kind, message.state) == ("closure_notice", "pending")
         assert "停電" in message.note
     assert not BookingEvent.objects.filter(booking=other, action="affected").exists()
@@ -343,7 +343,7 @@ def test_capacity_cut_marks_only_the_latest_bookings(admin_client, today):
         first.pk: "booked", second.pk: "affected", quarter.pk: "booked"
     }
     assert counter("kita", TUESDAY, time(9)) == 1
-    assert Message.objects.get().booking_id == second.pk
+    assert Message.objects.get(kind="closure_notice").booking_id == second.pk
 
 
 def test_booking_block_lists_bookings_but_marks_nothing(admin_client, today):
@@ -361,7 +361,7 @@ def test_booking_block_lists_bookings_but_marks_nothing(admin_client, today):
     assert BookingBlock.objects.count() == 1
     assert Booking.objects.get().status == "booked"
     assert counter("kita", TUESDAY, time(9)) == 1
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(kind="closure_notice").exists()
     assert not BookingEvent.objects.exclude(action="booked").exists()
 
 
@@ -486,6 +486,6 @@ def test_booking_list_filters_affected_and_finds_a_typed_code(admin_client, admi
 def test_pending_notices_are_listed(admin_client, admin_user, today):
     hit = book("kita", TUESDAY)
     impact.mark_affected([hit], actor=admin_user, reason="停電")
-    response = admin_client.get(f"{ADMIN}reservations/message/", {"state__exact": "pending"})
+    response = admin_client.get(f"{ADMIN}reservations/message/", {"state__exact": "pending", "kind__exact": "closure_notice"})
     assert [m.booking_id for m in response.context["cl"].result_list] == [hit.pk]
     assert admin_client.get(f"{ADMIN}reservations/message/add/").status_code == 403

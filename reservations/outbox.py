@@ -1,0 +1,239 @@
+"""
+Messages that are never lost and never sent twice (a transactional outbox).
+
+The services that change a booking call ``messages_for_*`` inside their
+transaction: the Message rows commit or roll back with the change. Messages
+due now are handed to Celery with ``transaction.on_commit``; a broker that is
+down only delays them, because the sweep (Celery beat, every minute, or the
+embedded loop) hands over every due or orphaned row again. Sending claims a
+row with a conditional UPDATE, so a message is sent by one worker at most,
+and carries a Message-ID fixed by its row, so the rare resend after a crash
+between the mail server's "OK" and the row's update is the same message.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+import socket
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import ical
+from .models import Booking, Message
+
+logger = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+TOKYO = dt.timezone(dt.timedelta(hours=9))
+
+
+def reminder_due(booking_date):
+    """Return when the reminder of an appointment on ``booking_date`` goes out: 09:00 Japan time the day before."""
+    return dt.datetime.combine(booking_date - dt.timedelta(days=1), dt.time(9), tzinfo=TOKYO)
+
+
+def backoff(attempts):
+    """Return the wait before retry number ``attempts`` after a transient error: 1, 2, 4 … 60 minutes."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+# --- Writing the outbox (inside the booking's transaction) --------------------------
+
+
+def _add(booking, kind, due_at, note=""):
+    message, created = Message.objects.get_or_create(
+        booking=booking, kind=kind, due_at=due_at, defaults={"note": note}
+    )
+    if created and due_at <= timezone.now():
+        enqueue_on_commit([message.pk])
+    return message
+
+
+def messages_for_new_booking(booking, now):
+    _add(booking, Message.Kind.CONFIRMATION, now)
+    _arm_reminder(booking, now)
+
+
+def messages_for_reschedule(booking, now):
+    _disarm_reminders(booking)
+    _add(booking, Message.Kind.RESCHEDULED, now)
+    _arm_reminder(booking, now)
+
+
+def messages_for_cancel(booking, now, reason=""):
+    _disarm_reminders(booking)
+    _add(booking, Message.Kind.CANCELLED, now, note=reason)
+
+
+def _arm_reminder(booking, now):
+    """The day-before reminder; none when that moment has passed (booked late for the next day)."""
+    due = reminder_due(booking.date)
+    if due > now:
+        message, created = Message.objects.get_or_create(booking=booking, kind=Message.Kind.REMINDER, due_at=due)
+        if not created and message.state == Message.State.SKIPPED:
+            Message.objects.filter(pk=message.pk, state=Message.State.SKIPPED).update(
+                state=Message.State.PENDING, note=""
+            )
+
+
+def _disarm_reminders(booking):
+    Message.objects.filter(booking=booking, kind=Message.Kind.REMINDER, state=Message.State.PENDING).update(
+        state=Message.State.SKIPPED, note="booking changed"
+    )
+
+
+def enqueue_on_commit(message_ids):
+    """After the transaction commits, hand the messages to Celery; a broker error is only logged."""
+    ids = list(message_ids)
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+
+
+def enqueue(message_ids):
+    from .tasks import send_message
+
+    for message_id in message_ids:
+        try:
+            send_message.delay(message_id)
+        except Exception:  # noqa: BLE001 - a broker outage must not fail the request
+            logger.warning("could not enqueue message %s; the sweep will send it", message_id)
+
+
+# --- Sending -------------------------------------------------------------------
+
+
+def claim(message_id, now):
+    """Claim a due message for sending; return it, or None when another worker has it or it is done."""
+    stale = now - CLAIM_TIMEOUT
+    claimed = Message.objects.filter(
+        Q(state=Message.State.PENDING, due_at__lte=now) | Q(state=Message.State.SENDING, claimed_at__lt=stale),
+        pk=message_id,
+    ).update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    return Message.objects.select_related("booking", "booking__window").get(pk=message_id)
+
+
+def message_id_header(message):
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    return f"<message-{message.pk}@{domain}>"
+
+
+def _links(booking):
+    base = settings.SITE_URL.rstrip("/")
+    with translation.override(booking.language):
+        return {"manage_url": base + reverse("reservations:manage_lookup"), "book_url": base + reverse("reservations:book_start")}
+
+
+def render(message):
+    """Return (subject, text, html, attachments) of ``message`` in its booking's language."""
+    from eligibility.rules import booking_checklist
+
+    booking = message.booking
+    with translation.override(booking.language or "ja"):
+        context = {
+            "booking": booking,
+            "message": message,
+            "people": list(booking.people.all()),
+            "checklist": booking_checklist(booking.attendance),
+            **_links(booking),
+        }
+        subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())
+        text = render_to_string(f"emails/{message.kind}.txt", context)
+        html = render_to_string(f"emails/{message.kind}.html", context)
+        attachments = []
+        if message.kind in (Message.Kind.CONFIRMATION, Message.Kind.RESCHEDULED):
+            attachments.append((f"mynumber-card-{booking.code}.ics", ical.booking_ics(booking), "text/calendar"))
+    return subject, text, html, attachments
+
+
+TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout, TimeoutError)
+
+
+def deliver(message_id, *, now=None):
+    """
+    Send one message if this call wins its claim. Return the final state
+    of this attempt ("sent", "skipped", "retry", "failed") or None when
+    there was nothing to do.
+    """
+    now = now or timezone.now()
+    message = claim(message_id, now)
+    if message is None:
+        return None
+    booking = message.booking
+    if not booking.email or booking.anonymised_at:
+        # Phone-only bookings get no message; the staff day list flags them.
+        _finish(message, Message.State.SKIPPED, now, note="no e-mail address")
+        return "skipped"
+    if message.kind == Message.Kind.REMINDER and booking.status not in (Booking.Status.BOOKED,):
+        _finish(message, Message.State.SKIPPED, now, note="booking no longer booked")
+        return "skipped"
+    subject, text, html, attachments = render(message)
+    email = EmailMultiAlternatives(
+        subject=subject, body=text, to=[booking.email], headers={"Message-ID": message_id_header(message)}
+    )
+    email.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        email.attach(name, content, mimetype)
+    try:
+        email.send(fail_silently=False)
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500 and message.attempts < MAX_ATTEMPTS:
+            return _retry(message, now, f"{exc.smtp_code} transient")
+        _finish(message, Message.State.FAILED, now, error=f"{exc.smtp_code} refused")
+        return "failed"
+    except smtplib.SMTPRecipientsRefused:
+        _finish(message, Message.State.FAILED, now, error="recipient refused")
+        return "failed"
+    except TRANSIENT as exc:
+        if message.attempts < MAX_ATTEMPTS:
+            return _retry(message, now, type(exc).__name__)
+        _finish(message, Message.State.FAILED, now, error=type(exc).__name__)
+        return "failed"
+    _finish(message, Message.State.SENT, now)
+    return "sent"
+
+
+def _retry(message, now, error):
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        state=Message.State.PENDING, due_at=now + backoff(message.attempts), last_error=error[:300], claimed_at=None
+    )
+    return "retry"
+
+
+def _finish(message, state, now, *, error="", note=None):
+    values = {"state": state, "last_error": error[:300]}
+    if state == Message.State.SENT:
+        values["sent_at"] = now
+    if note is not None:
+        values["note"] = note
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(**values)
+
+
+def due_message_ids(now, limit=500):
+    """
+    Return the ids of messages due now or orphaned by a dead worker,
+    locked with SKIP LOCKED so that two sweeps do not hand out one batch.
+    """
+    stale = now - CLAIM_TIMEOUT
+    with transaction.atomic():
+        return list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(Q(state=Message.State.PENDING, due_at__lte=now) | Q(state=Message.State.SENDING, claimed_at__lt=stale))
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+
+def sweep(now=None):
+    """Hand every due or orphaned message to the workers; return how many."""
+    ids = due_message_ids(now or timezone.now())
+    enqueue(ids)
+    return len(ids)
