@@ -29,7 +29,11 @@ from .models import Booking, Message
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+def claim_timeout():
+    """How long a claim protects a message before another worker may take it over (a dead worker's)."""
+    return dt.timedelta(seconds=settings.MESSAGE_CLAIM_TIMEOUT_SECONDS)
+
+
 MAX_ATTEMPTS = 8
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
@@ -111,7 +115,7 @@ def enqueue(message_ids):
 
 def claim(message_id, now):
     """Claim a due message for sending; return it, or None when another worker has it or it is done."""
-    stale = now - CLAIM_TIMEOUT
+    stale = now - claim_timeout()
     claimed = Message.objects.filter(
         Q(state=Message.State.PENDING, due_at__lte=now) | Q(state=Message.State.SENDING, claimed_at__lt=stale),
         pk=message_id,
@@ -134,15 +138,20 @@ def _links(booking):
 
 def render(message):
     """Return (subject, text, html, attachments) of ``message`` in its booking's language."""
-    from eligibility.rules import booking_checklist
+    from eligibility.rules import booking_checklist, youngest_age
 
     booking = message.booking
+    people = list(booking.people.all())
     with translation.override(booking.language or "ja"):
         context = {
             "booking": booking,
             "message": message,
-            "people": list(booking.people.all()),
-            "checklist": booking_checklist(booking.attendance),
+            "people": people,
+            "checklist": booking_checklist(
+                booking.attendance,
+                proxy_reason=booking.proxy_reason,
+                applicant_age=youngest_age([p.birth_date for p in people], booking.date),
+            ),
             **_links(booking),
         }
         subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())
@@ -222,7 +231,7 @@ def due_message_ids(now, limit=500):
     Return the ids of messages due now or orphaned by a dead worker,
     locked with SKIP LOCKED so that two sweeps do not hand out one batch.
     """
-    stale = now - CLAIM_TIMEOUT
+    stale = now - claim_timeout()
     with transaction.atomic():
         return list(
             Message.objects.select_for_update(skip_locked=True)

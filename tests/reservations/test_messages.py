@@ -125,8 +125,8 @@ def test_a_message_is_claimed_once(book):
     first = outbox.claim(message.pk, due)
     assert first is not None and outbox.claim(message.pk, due) is None
     # A claim whose worker died is taken over after the timeout.
-    assert outbox.claim(message.pk, due + outbox.CLAIM_TIMEOUT - dt.timedelta(seconds=1)) is None
-    assert outbox.claim(message.pk, due + outbox.CLAIM_TIMEOUT + dt.timedelta(seconds=1)) is not None
+    assert outbox.claim(message.pk, due + outbox.claim_timeout() - dt.timedelta(seconds=1)) is None
+    assert outbox.claim(message.pk, due + outbox.claim_timeout() + dt.timedelta(seconds=1)) is not None
 
 
 def test_delivering_twice_sends_once(book):
