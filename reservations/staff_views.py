@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import access, calendars, rules
 from .forms import ContactForm, PersonPageForm
-from .models import Attendance, Booking, BookingPerson, Window
+from .models import Attendance, Booking, BookingPerson, Message, Window
 from .services import (
     BookingData,
     BookingRefused,
@@ -68,8 +68,14 @@ def _date_param(request, name="date"):
 def home(request):
     windows = list(access.visible_windows(request.user))
     affected_count = Booking.objects.filter(window__in=windows, status=Booking.Status.AFFECTED).count()
+    failed = (
+        Message.objects.filter(booking__window__in=windows, state=Message.State.FAILED)
+        .select_related("booking")
+        .order_by("-due_at")[:50]
+    )
     return render(request, "staff/home.html", {"windows": windows, "today": timezone.localdate(),
-                                               "affected_count": affected_count, "search_form": SearchForm()})
+                                               "affected_count": affected_count, "failed_messages": failed,
+                                               "search_form": SearchForm()})
 
 
 def _day_bookings(window, day):
@@ -199,6 +205,7 @@ def booking_detail(request, code):
             actions.append((action, action_label(action)))
     return render(request, "staff/booking.html", {
         "booking": booking, "people": list(booking.people.all()), "events": events, "actions": actions,
+        "messages_sent": booking.messages.order_by("due_at", "pk"),
         "can_move": access.can_book_for(request.user, booking.window)
         and booking.status in (Booking.Status.BOOKED, Booking.Status.AFFECTED),
     })

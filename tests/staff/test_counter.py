@@ -223,3 +223,13 @@ def test_admin_login_is_throttled_too(client, admin_user, clear_cache):
 
 def test_sessions_expire_after_thirty_idle_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_failed_messages_are_shown_to_staff(client, clerk_kita, booking):
+    from reservations.models import Message
+
+    Message.objects.filter(booking=booking, kind="confirmation").update(state="failed", last_error="550 refused")
+    client.force_login(clerk_kita)
+    html = client.get("/en/staff/").content.decode()
+    assert "Messages that could not be sent" in html and booking.display_code in html and "550 refused" in html
+    assert "Booking confirmation" in client.get(f"/en/staff/booking/{booking.code}/").content.decode()
