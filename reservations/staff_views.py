@@ -158,8 +158,10 @@ def day_list_csv(request, code):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def search(request):
-    form = SearchForm(request.GET or None)
+    # POST, not GET: names typed here must not end up in URLs and access logs.
+    form = SearchForm(request.POST if request.method == "POST" else None)
     results = []
     if form.is_valid():
         query = form.cleaned_data["q"].strip()

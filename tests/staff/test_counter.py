@@ -153,11 +153,11 @@ def test_print_view_has_no_navigation(client, clerk_kita, booking):
 
 def test_search_by_code_jumps_and_by_kana_lists(client, clerk_kita, booking):
     client.force_login(clerk_kita)
-    response = client.get("/staff/search/", {"q": booking.display_code.lower()})
+    response = client.post("/staff/search/", {"q": booking.display_code.lower()})
     assert response.status_code == 302 and response["Location"] == f"/staff/booking/{booking.code}/"
-    response = client.get("/staff/search/", {"q": "にいがた"})
+    response = client.post("/staff/search/", {"q": "にいがた"})
     assert booking.display_code in response.content.decode()
-    assert booking.display_code in client.get("/staff/search/", {"q": "新潟"}).content.decode()
+    assert booking.display_code in client.post("/staff/search/", {"q": "新潟"}).content.decode()
 
 
 def test_phone_booking_follows_the_rules_and_is_marked(client, operator):
