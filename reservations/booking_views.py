@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eligibility.rules import booking_checklist, proxy_reason_titles
+from eligibility.rules import booking_checklist, proxy_reason_titles, youngest_age
 
 from . import calendars, ical, ratelimit, rules
 from .forms import ContactForm, LookupForm, PersonPageForm, StartForm
@@ -322,10 +322,15 @@ def _booking_page_context(booking):
     import segno
 
     qr = segno.make(booking.code, error="m")
+    people = list(booking.people.all())
     return {
         "booking": booking,
-        "people": list(booking.people.all()),
-        "checklist": booking_checklist(booking.attendance),
+        "people": people,
+        "checklist": booking_checklist(
+            booking.attendance,
+            proxy_reason=booking.proxy_reason,
+            applicant_age=youngest_age([p.birth_date for p in people], booking.date),
+        ),
         "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=booking.display_code),
         "attendance_label": Attendance(booking.attendance).label,
         "proxy_title": _proxy_title(booking.proxy_reason),
