@@ -1,11 +1,10 @@
 """Eligibility endpoints of API.md: identity documents, proxy reasons, checklist, card validity, move-in."""
 
-import json
 from typing import Literal
 
 from ninja import Router, Schema
 
-from portal.api import error_response
+from portal.api import error_response, json_body
 
 from . import rules
 from .forms import parse_checklist_payload, parse_identity_payload
@@ -87,13 +86,6 @@ class EligibilityErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
-def _raw_json(request):
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def identity_json(result):
     return {
         "sufficient": result.sufficient,
@@ -113,7 +105,7 @@ def checklist_json(items):
     summary="Whether ID documents are enough (R-E1 … R-E3, R-E6)",
 )
 def identity(request, payload: IdentityIn):
-    parsed, errors = parse_identity_payload(_raw_json(request))
+    parsed, errors = parse_identity_payload(json_body(request))
     if errors:
         return error_response(request, errors)
     role, documents, pickup_date, basis = parsed
@@ -142,7 +134,7 @@ def proxy_reasons(request):
     summary="What to bring (R-E4, R-E6, R-E8)",
 )
 def checklist(request, payload: ChecklistIn):
-    kwargs, errors = parse_checklist_payload(_raw_json(request))
+    kwargs, errors = parse_checklist_payload(json_body(request))
     if errors:
         return error_response(request, errors)
     return {"items": checklist_json(rules.booking_checklist(kwargs.pop("attendance"), **kwargs))}
@@ -188,13 +180,6 @@ class MoveInOut(Schema):
     card_face_change_due_by: str | None
 
 
-def _json_body(request):
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 @router.get(
     "/card-validity",
     response={200: CardValidityOut, 422: EligibilityErrorsOut},
@@ -225,7 +210,7 @@ def card_validity(
     summary="Whether a card survives a move in to Niigata, and what is due by when (R-V4)",
 )
 def move_in(request, payload: MoveInIn):
-    kwargs, errors = parse_move_in_payload(_json_body(request), today=timezone.localdate())
+    kwargs, errors = parse_move_in_payload(json_body(request), today=timezone.localdate())
     if errors:
         return error_response(request, errors)
     result = lifecycle.move_in_check(**kwargs)

@@ -1,10 +1,9 @@
 """The fee quote of API.md (SPEC §6)."""
 
-import json
 
 from ninja import Router, Schema
 
-from portal.api import error_response
+from portal.api import error_response, json_body
 
 from . import rules
 from .forms import parse_quote_payload
@@ -42,20 +41,13 @@ def quote_json(quote):
     }
 
 
-def _raw_json(request):
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 @router.post(
     "/quote",
     response={200: QuoteOut, 422: FeeErrorsOut},
     summary="What a new card or certificates cost (R-F1 … R-F4)",
 )
 def quote(request, payload: QuoteIn):
-    kwargs, errors = parse_quote_payload(_raw_json(request))
+    kwargs, errors = parse_quote_payload(json_body(request))
     if errors:
         return error_response(request, errors)
     return quote_json(rules.quote(kwargs.pop("reason"), **kwargs))

@@ -21,6 +21,16 @@ api = NinjaAPI(
 LOCATIONS = ("body", "query", "path", "header", "cookie", "form")
 
 
+def json_body(request):
+    """Return the request's JSON body as sent (schemas only document it), or None when it is not JSON."""
+    import json
+
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def error_response(request, errors, status=422):
     """Return ``{"errors": errors}`` with ``status`` (422 unless told)."""
     return api.create_response(request, {"errors": errors}, status=status)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from portal.api import error_response, form_errors
+from portal.api import error_response, form_errors, json_body
 
 from . import calendars
 from .forms import DateRangeForm
@@ -299,16 +299,6 @@ def api_response(request, body, status):
     return api.create_response(request, body, status=status)
 
 
-def _raw(request):
-    """Return the request's JSON object as sent (schemas above only document it)."""
-    import json
-
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 @router.post(
     "/bookings",
     response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut},
@@ -318,7 +308,7 @@ def create_booking(request, payload: BookingIn):
     from .forms import parse_booking_payload
     from .services import BookingRefused, SlotFull, booking_create
 
-    data, errors = parse_booking_payload(_raw(request))
+    data, errors = parse_booking_payload(json_body(request))
     if errors:
         return error_response(request, errors)
     try:
@@ -362,7 +352,7 @@ def _parse_date(value):
     summary="Look a booking up by its code and the first person's date of birth (R-B8)",
 )
 def lookup_booking(request, payload: LookupIn):
-    raw = _raw(request) or {}
+    raw = json_body(request) or {}
     booking, failure = _find_or_fail(request, raw.get("code") if isinstance(raw, dict) else None,
                                      raw.get("birth_date") if isinstance(raw, dict) else None)
     if failure:
@@ -378,7 +368,7 @@ def lookup_booking(request, payload: LookupIn):
 def cancel_booking(request, code: str, payload: CancelIn):
     from .services import NotChangeable, booking_cancel
 
-    raw = _raw(request)
+    raw = json_body(request)
     booking, failure = _find_or_fail(request, code, raw.get("birth_date") if isinstance(raw, dict) else None)
     if failure:
         return failure
@@ -398,7 +388,7 @@ def reschedule_booking(request, code: str, payload: RescheduleIn):
     from .forms import parse_slot_choice
     from .services import BookingRefused, NotChangeable, SlotFull, booking_reschedule
 
-    raw = _raw(request)
+    raw = json_body(request)
     raw = raw if isinstance(raw, dict) else {}
     booking, failure = _find_or_fail(request, code, raw.get("birth_date"))
     if failure:

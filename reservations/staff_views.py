@@ -271,12 +271,8 @@ def booking_move(request, code):
                 booking_reschedule(booking=booking, window=target, date=target_day, start=target_start, actor=request.user)
             except NotChangeable:
                 messages.error(request, TRANSITION_MESSAGES["not_from_status"])
-            except BookingRefused as exc:
-                for texts in exc.errors.values():
-                    for text in texts:
-                        messages.error(request, text)
-            except SlotFull:
-                messages.error(request, _("That time has just been fully booked. Choose another time."))
+            except (BookingRefused, SlotFull) as exc:
+                _flash_refusal(request, exc)
             else:
                 messages.success(request, _("The booking has been moved."))
                 return redirect("staff:booking", code=booking.code)
@@ -286,6 +282,16 @@ def booking_move(request, code):
         "booking": booking, "windows": windows, "window": window, "day": day, "slots": slots,
         "reason": rules.closed_reason_label(availability.reason) if availability.reason else "",
     })
+
+
+def _flash_refusal(request, exc):
+    """Show why the booking services refused, as messages on the next page."""
+    if isinstance(exc, SlotFull):
+        messages.error(request, _("That time has just been fully booked. Choose another time."))
+        return
+    for texts in exc.errors.values():
+        for text in texts:
+            messages.error(request, text)
 
 
 def _filled_people(request, count=4):
@@ -327,12 +333,8 @@ def phone_booking(request):
             )
             try:
                 booking = booking_create(data=data, actor=request.user)
-            except BookingRefused as exc:
-                for texts in exc.errors.values():
-                    for text in texts:
-                        messages.error(request, text)
-            except SlotFull:
-                messages.error(request, _("That time has just been fully booked. Choose another time."))
+            except (BookingRefused, SlotFull) as exc:
+                _flash_refusal(request, exc)
             else:
                 messages.success(request, _("Booked: %(code)s. Read the code to the caller.") % {"code": booking.display_code})
                 return redirect("staff:booking", code=booking.code)
