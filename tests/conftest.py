@@ -21,6 +21,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process():
+    """
+    Run Celery tasks in-process in every test, even when REDIS_URL points at
+    a real broker (CI); the tests of the real broker switch it off themselves.
+    """
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _skip_postgres_only(request):
     if request.node.get_closest_marker("postgres"):
         if connection.vendor != "postgresql":

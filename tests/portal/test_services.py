@@ -47,10 +47,17 @@ def test_a_task_goes_through_the_real_broker_and_back():
 
     assert app.conf.broker_url.startswith("redis://")
     previous = (app.conf.task_always_eager, app.conf.result_backend)
+
+    def forget_backend():
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
+
     app.conf.task_always_eager = False
     app.conf.result_backend = os.environ["REDIS_URL"]
+    forget_backend()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             assert ping.delay().get(timeout=20) == "pong"
     finally:
         app.conf.task_always_eager, app.conf.result_backend = previous
+        forget_backend()
