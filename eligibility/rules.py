@@ -517,6 +517,11 @@ def booking_checklist(
                 "proxy_evidence", _("Documents that show why the applicant cannot come"),
                 _evidence_note(reason),
             ))
+        if reason is not None and reason.number == 4:
+            items.append(ChecklistItem(
+                "family_register_copy", _("A family register copy (戸籍謄本) showing the relationship"),
+                _("Only when the resident record cannot show that the proxy is the child's parent (for example, a different household)."),
+            ))
         if sub_proxy and sub_proxy_allowed(applicant_age=applicant_age, adult_ward=adult_ward):
             items.append(ChecklistItem(
                 "letter_of_attorney", _("Letter of attorney (委任状) from the legal representative"),

@@ -352,9 +352,16 @@ def _parse_date(value):
     summary="Look a booking up by its code and the first person's date of birth (R-B8)",
 )
 def lookup_booking(request, payload: LookupIn):
-    raw = json_body(request) or {}
-    booking, failure = _find_or_fail(request, raw.get("code") if isinstance(raw, dict) else None,
-                                     raw.get("birth_date") if isinstance(raw, dict) else None)
+    raw = json_body(request)
+    if not isinstance(raw, dict):
+        return error_response(request, {"__all__": [str(_("Send a JSON object."))]})
+    code = raw.get("code")
+    if not isinstance(code, str) or not code.strip():
+        errors = {"code": [str(_("Enter the reservation code."))]}
+        if not isinstance(raw.get("birth_date"), str):
+            errors["birth_date"] = [str(_("Enter a valid date in the form YYYY-MM-DD."))]
+        return error_response(request, errors)
+    booking, failure = _find_or_fail(request, code, raw.get("birth_date"))
     if failure:
         return failure
     return booking_detail_json(booking)

@@ -14,6 +14,14 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 
 
+def _iso_date(value):
+    try:
+        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+    return parsed if parsed and EARLIEST <= parsed <= LATEST else None
+
+
 class DateRangeForm(forms.Form):
     """
     Parse ``from`` and ``to`` (YYYY-MM-DD, both inclusive) of a calendar
@@ -23,6 +31,12 @@ class DateRangeForm(forms.Form):
 
     def __init__(self, data, *, default_from, default_to):
         data = {key: value for key, value in data.items() if value not in (None, "")}
+        given_from, given_to = _iso_date(data.get("from")), _iso_date(data.get("to"))
+        if given_from and "to" not in data:
+            # Only "from": up to the usual end, at least that day, at most the longest range.
+            default_to = min(max(default_to, given_from), given_from + timedelta(days=settings.CALENDAR_MAX_DAYS - 1))
+        if given_to and "from" not in data:
+            default_from = max(min(default_from, given_to), given_to - timedelta(days=settings.CALENDAR_MAX_DAYS - 1))
         data.setdefault("from", default_from.isoformat())
         data.setdefault("to", default_to.isoformat())
         super().__init__(data)
@@ -163,6 +177,9 @@ class BookingRequestForm(ContactMixin, forms.Form):
     phone = forms.CharField(required=False, max_length=40)
     language = forms.ChoiceField(choices=[("ja", "ja"), ("en", "en")], required=False)
 
+    def clean_date(self):
+        return clean_calendar_date(self.cleaned_data["date"])
+
     def clean_window(self):
         code = self.cleaned_data["window"]
         window = Window.objects.with_rules().filter(code=code).first()
@@ -273,8 +290,21 @@ def _as_text(value):
     return "\x00invalid"
 
 
+def clean_calendar_date(value):
+    """Refuse dates outside the years the calendars answer for (a typo, never a booking)."""
+    if not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(
+            _("Enter a date from %(earliest)s to %(latest)s."),
+            params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
+    return value
+
+
 class SlotChoiceForm(forms.Form):
     """A window, a date and a start time (reschedule)."""
+
+    def clean_date(self):
+        return clean_calendar_date(self.cleaned_data["date"])
 
     window = forms.CharField(max_length=20)
     date = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")})

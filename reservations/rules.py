@@ -183,6 +183,8 @@ class SlotAvailability:
     end: time
     capacity: int
     remaining: int
+    # A slot of an open day taken away by a partial closure: listed with no seats left.
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,20 @@ def schedule(start, end, calendar, *, recurring=(), closures=(), holidays=frozen
     ]
 
 
+def slots_closed_by(schedule_day):
+    """Return the slots of an open day that its partial closures took away (R-W6)."""
+    if not schedule_day.open or not schedule_day.partial_closures:
+        return ()
+    step = (
+        datetime.combine(date.min, schedule_day.slots[0].end) - datetime.combine(date.min, schedule_day.slots[0].start)
+    ).seconds // 60
+    return tuple(
+        slot
+        for slot in slots_between(schedule_day.opens_at, schedule_day.closes_at, step)
+        if any(closure.overlaps(slot.start, slot.end) for closure in schedule_day.partial_closures)
+    )
+
+
 def booking_window(today, *, lead_days=1, horizon_days=30):
     """
     Return (first, last): the first and last dates a resident may book today
@@ -369,7 +385,7 @@ def day_availability(
     elif blocked:
         reason = UnbookableReason.BLOCKED
     else:
-        slots = tuple(
+        open_slots = [
             SlotAvailability(
                 start=slot.start,
                 end=slot.end,
@@ -377,7 +393,12 @@ def day_availability(
                 remaining=max(capacity - booked.get(slot.start, 0), 0),
             )
             for slot in schedule_day.slots
-        )
+        ]
+        closed_slots = [
+            SlotAvailability(start=slot.start, end=slot.end, capacity=capacity, remaining=0, closed=True)
+            for slot in slots_closed_by(schedule_day)
+        ]
+        slots = tuple(sorted(open_slots + closed_slots, key=lambda slot: slot.start))
         bookable = any(slot.remaining > 0 for slot in slots)
         return DayAvailability(
             date=day,
@@ -695,7 +716,7 @@ def slot_problem(day, start, party_size):
     Return why ``party_size`` people cannot book the slot starting at
     ``start`` of the DayAvailability ``day``, or None when they can:
     the day's reason (too_soon, beyond_horizon, closed reasons, blocked),
-    "unknown_slot", "party_too_large" (more people than the slot ever
+    "unknown_slot", "slot_closed" (taken away by a partial closure), "party_too_large" (more people than the slot ever
     holds) or "full" (not enough seats left now).
     """
     if day.reason and day.reason != UnbookableReason.FULL:
@@ -703,6 +724,8 @@ def slot_problem(day, start, party_size):
     slot = next((s for s in day.slots if s.start == start), None)
     if slot is None:
         return "unknown_slot"
+    if slot.closed:
+        return "slot_closed"
     if party_size > slot.capacity:
         return "party_too_large"
     if party_size > slot.remaining:
@@ -841,3 +864,19 @@ def bookings_made_impossible(bookings, schedule_day, capacity):
             seats -= latest.party_size
             impossible.append(latest)
     return sorted(impossible, key=lambda booking: (booking.start, _made_order(booking)))
+
+
+def age_on(birth_date, day):
+    """Return the age in whole years of someone born on ``birth_date`` on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def attendance_problem(attendance, birth_dates, day):
+    """
+    Return "needs_legal_representative" when the party would come "in
+    person" although every one of them is under 15 on ``day`` (R-B4: an
+    under-15 comes with their legal representative), else None.
+    """
+    if attendance == "in_person" and birth_dates and all(age_on(born, day) < 15 for born in birth_dates):
+        return "needs_legal_representative"
+    return None

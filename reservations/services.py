@@ -70,6 +70,7 @@ def problem_message(problem):
         "beyond_horizon": _("Bookings open 30 days ahead. Choose an earlier day."),
         "blocked": _("Bookings are not accepted for this day. Choose another day."),
         "unknown_slot": _("There is no pickup time starting then at this window. Choose one of the listed times."),
+        "slot_closed": _("The window is closed at this time that day. Choose another time."),
         "party_too_large": _("This window serves fewer people at one time than your party. Book fewer people per booking, or choose the City Hall window."),
         "full": _("This time is fully booked. Choose another time."),
         "ward_not_served": _("This window does not serve your ward. Residents pick up at their own ward office or at the City Hall window."),
@@ -79,7 +80,7 @@ def problem_message(problem):
     return _("The window is closed on this day: %(reason)s.") % {"reason": rules.closed_reason_label(problem)}
 
 
-PROBLEM_FIELDS = {"unknown_slot": "start", "party_too_large": "people", "ward_not_served": "window"}
+PROBLEM_FIELDS = {"unknown_slot": "start", "slot_closed": "start", "party_too_large": "people", "ward_not_served": "window"}
 
 
 def _today(now):
@@ -197,6 +198,11 @@ def booking_create(*, data, now=None, token=None, actor=None):
         if existing:
             return existing
     party_size = len(data.people)
+
+    if rules.attendance_problem(data.attendance, [p.birth_date for p in data.people], data.date):
+        raise BookingRefused({"attendance": [_(
+            "Children under 15 come with their legal representative: choose “The applicant with a legal representative”."
+        )]})
 
     def work():
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)

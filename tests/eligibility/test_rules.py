@@ -447,3 +447,11 @@ def test_signature_pin(pin, ok):
 @pytest.mark.parametrize("pin, ok", [("1234", True), ("0000", True), ("123", False), ("12345", False), ("12a4", False)])
 def test_four_digit_pin(pin, ok):
     assert rules.four_digit_pin_ok(pin) is ok
+
+
+def test_proxy_for_a_child_lists_the_family_register_copy_with_its_condition():
+    from eligibility.rules import booking_checklist
+
+    items = {item.code: item for item in booking_checklist("proxy", proxy_reason=4, applicant_age=8)}
+    assert "family_register_copy" in items and items["family_register_copy"].note
+    assert "family_register_copy" not in {i.code for i in booking_checklist("proxy", proxy_reason=6, applicant_age=80)}

@@ -42,7 +42,7 @@ def test_wizard_for_a_proxy_of_a_child_with_a_sub_proxy(client):
     assert answer(client, "cards", {"has_notification_card": "on"})["Location"].endswith("/questions/sub-proxy/")
     assert answer(client, "sub-proxy", {"sub_proxy": "yes"})["Location"].endswith("/questions/result/")
     response = client.get("/en/what-to-bring/questions/result/")
-    assert item_codes(response) == ["issuance_notice", "notification_card", "applicant_id", "proxy_id", "letter_of_attorney"]
+    assert item_codes(response) == ["issuance_notice", "notification_card", "applicant_id", "proxy_id", "family_register_copy", "letter_of_attorney"]
     assert "Proxy reason 4" in response.content.decode()
 
 

@@ -209,11 +209,11 @@ def test_partial_closure_removes_its_slots_from_availability(client, frozen_now)
     Closure.objects.create(window=Window.objects.get(code="konan"), start_date=date(2026, 12, 1),
                            end_date=date(2026, 12, 1), start_time=time(13), end_time=time(14), note_ja="研修")
     day = availability(client, "konan", "2026-12-01", "2026-12-01")["days"][0]
-    starts = [s["start"] for s in day["slots"]]
+    remaining = {s["start"]: s["remaining"] for s in day["slots"]}
     assert day["bookable"] is True
-    assert "12:45" in starts and "14:00" in starts
-    assert not {"13:00", "13:15", "13:30", "13:45"} & set(starts)
-    assert len(starts) == 28
+    assert len(remaining) == 32  # every slot of the open day is listed (API.md) …
+    assert remaining["12:45"] == remaining["14:00"] == 2
+    assert [remaining[t] for t in ("13:00", "13:15", "13:30", "13:45")] == [0, 0, 0, 0]  # … closed ones with none left
 
 
 @pytest.mark.parametrize("days", [1, 31, 93])

@@ -258,3 +258,47 @@ def test_openapi_describes_the_booking_endpoints(client):
                  "/api/v1/bookings/{code}/reschedule"]:
         assert "post" in paths[path]
     assert rules.CODE_LENGTH == 8
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"])
+def test_far_off_dates_are_422_not_500(client, day):
+    response = book(client, date=day)
+    assert response.status_code == 422 and "date" in response.json()["errors"]
+    code, born = _booked(client)
+    response = post(client, f"/api/v1/bookings/{code}/reschedule", {"birth_date": born, "window": "kita", "date": day, "start": "09:00"})
+    assert response.status_code == 422 and "date" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("body", [{"birth_date": "1990-04-01"}, {"code": "", "birth_date": "1990-04-01"}, {"code": 5}, [], "x"])
+def test_lookup_without_a_code_is_422(client, body):
+    response = post(client, "/api/v1/bookings/lookup", body)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) & {"code", "__all__"}
+
+
+def test_children_under_15_do_not_come_alone(client):
+    child = api_body()
+    child["people"][0]["birth_date"] = "2015-01-01"
+    response = post(client, "/api/v1/bookings", child)
+    assert response.status_code == 422 and "attendance" in response.json()["errors"]
+    child["attendance"] = "with_legal_representative"
+    assert post(client, "/api/v1/bookings", child).status_code == 201
+    family = api_body(start="10:00", party=2)
+    family["people"][1]["birth_date"] = "2016-05-05"  # a parent and a child, in person
+    assert post(client, "/api/v1/bookings", family).status_code == 201
+
+
+def test_availability_with_only_a_far_from_date(client):
+    response = client.get("/api/v1/windows/kita/availability", {"from": "2027-01-10"})
+    assert response.status_code == 200
+    days = response.json()["days"]
+    assert days[0]["date"] == "2027-01-10" and days[0]["reason"] == "beyond_horizon"
+
+
+def test_a_slot_taken_by_a_partial_closure_is_refused_as_closed(client):
+    from reservations.models import Closure, Window
+
+    Closure.objects.create(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1),
+                           end_date=dt.date(2026, 12, 1), start_time=dt.time(9), end_time=dt.time(10))
+    response = book(client)
+    assert response.status_code == 422 and "start" in response.json()["errors"]
