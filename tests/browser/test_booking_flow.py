@@ -48,6 +48,8 @@ def fill_in_details(page):
 
 
 def test_booking_with_javascript_loads_times_without_reloading(page, live_server):
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     day, start = first_bookable_day()
     fill_in_the_path(page, live_server)
     page.evaluate("window.__marker = 'same page'")
@@ -60,6 +62,7 @@ def test_booking_with_javascript_loads_times_without_reloading(page, live_server
     booking = Booking.objects.get()
     assert booking.display_code == code and booking.date == day and booking.start == start
     assert booking.people.get().notice_number == "123456789012345"
+    assert violations == []  # the script and styles run under the strict CSP
 
 
 def test_booking_without_javascript(page_without_js, live_server):
