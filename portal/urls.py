@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from . import views
 from .api import api
@@ -13,6 +14,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Anything else under /api/ answers in JSON too (API.md: unknown paths are 404).
+    re_path(r"^api/", lambda request, *args, **kwargs: JsonResponse({"error": "not_found"}, status=404)),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

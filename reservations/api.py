@@ -71,6 +71,17 @@ class NotFoundOut(Schema):
 
 
 
+def get_window(code):
+    """Return the window with ``code`` (its opening rules prefetched), or raise Http404 (also for junk codes)."""
+    import re
+
+    from django.http import Http404
+
+    if not re.fullmatch(r"[a-z0-9_-]{1,20}", code or ""):
+        raise Http404("no such window")
+    return get_object_or_404(Window.objects.with_rules(), code=code)
+
+
 def hhmm(value):
     return value.strftime("%H:%M") if value is not None else None
 
@@ -109,7 +120,7 @@ def window_schedule(
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD, default today"),
     date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD inclusive, at most 93 days"),
 ):
-    window = get_object_or_404(Window.objects.with_rules(), code=code)
+    window = get_window(code)
     today = timezone.localdate()
     span, error = _parse_range(
         request, date_from, date_to, default_from=today, default_to=today + timedelta(days=30)
@@ -143,7 +154,7 @@ def window_availability(
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD, default tomorrow"),
     date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD inclusive, default today + horizon"),
 ):
-    window = get_object_or_404(Window.objects.with_rules(), code=code)
+    window = get_window(code)
     today = timezone.localdate()
     first, last = calendars.booking_window(today)
     span, error = _parse_range(request, date_from, date_to, default_from=first, default_to=last)

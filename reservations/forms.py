@@ -285,7 +285,13 @@ def _as_text(value):
         return ""
     if isinstance(value, bool):
         return "\x00bool"
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: not text the database can store
+            return "\x00invalid"
+        return value
+    if isinstance(value, (int, float)):
         return str(value)
     return "\x00invalid"
 
