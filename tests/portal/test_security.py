@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_deploy_checks_pass_with_production_variables():
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-" + "y" * 20,
         "REQUIRE_SECRET_KEY": "1",
