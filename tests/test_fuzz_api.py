@@ -13,9 +13,8 @@ import urllib.parse
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Sum
-from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -250,17 +249,6 @@ def _note(text):
         pass
 
 
-def skip_known_bugs(raw, *, person_names=False):
-    """
-    Leave out inputs of the bugs already reported (see the xfail tests at the end), so the
-    properties keep testing everything else. Remove a line here once its bug is fixed.
-    """
-    body = decoded(raw)
-    if not isinstance(body, dict):
-        return
-    return  # every bug found so far is fixed
-
-
 def snapshot():
     seats = SlotCounter.objects.aggregate(total=Sum("booked"))["total"] or 0
     return Booking.objects.count(), BookingPerson.objects.count(), seats
@@ -282,7 +270,6 @@ def path_code(code):
 def test_booking_is_whole_or_nothing(client, data):
     before = snapshot()
     raw = body_bytes(data.draw, booking_bodies())
-    skip_known_bugs(raw, person_names=True)
     response = post(client, "/api/v1/bookings", raw)
     status = check_contract(response, allowed={201, 409, 422})
     if status == 422:
@@ -361,7 +348,6 @@ def test_reschedule_moves_the_seat_or_nothing(client, booked, data):
     bad = {"birth_date": BIRTH_DATE | BROKEN_DATE, "window": BOOKING_BAD["window"], "date": BROKEN_DATE,
            "start": BROKEN_TIME}
     raw = body_bytes(data.draw, mutated(good, bad) | JUNK)
-    skip_known_bugs(raw)
     before_slot = Booking.objects.values_list("window__code", "date", "start").get(code=code.replace("-", ""))
     before = snapshot()
     status = check_contract(post(client, f"/api/v1/bookings/{path}/reschedule", raw),
@@ -469,8 +455,6 @@ def query(good):
 def test_calendars_answer_within_the_contract(client, data):
     code = data.draw(st.one_of(st.sampled_from(WINDOWS), QUERY_TEXT, st.sampled_from(WINDOWS).map(lambda c: c + "\x00"))
                      .filter(lambda c: "/" not in c and c.strip()))
-    if "\x00" in code and connection.vendor == "postgresql":
-        reject()  # KNOWN BUG 3: NUL in the window code of the path → 500 on PostgreSQL (reservations/api.py:112, :146)
     kind = data.draw(st.sampled_from(["schedule", "availability"]))
     params = data.draw(query({"from": NEAR_DATE | ANY_DATE, "to": NEAR_DATE | ANY_DATE}))
     response = client.get(f"/api/v1/windows/{path_code(code)}/{kind}", params)
