@@ -13,6 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
+from portal.forms import YES_NO
+
 from . import rules
 
 ATTENDANCES = ("in_person", "with_legal_representative", "proxy")
@@ -176,7 +178,6 @@ def proxy_reason_choices(empty=True):
     return [("", _("Choose the reason")), *choices] if empty else choices
 
 
-YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 class AttendanceStepForm(forms.Form):

@@ -13,6 +13,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext as _, gettext_lazy
 
+from portal.forms import YES_NO
+
 from reservations.forms import DateOfBirthMixin
 
 from . import lifecycle
@@ -245,7 +247,6 @@ class CardValidityForm(DatePartsMixin, forms.Form):
         )
 
 
-YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 class MoveInForm(DatePartsMixin, forms.Form):

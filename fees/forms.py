@@ -8,6 +8,8 @@ Parse what residents and clients send for a fee quote (forms parse, rules decide
 from django import forms
 from django.utils.translation import gettext as _, gettext_lazy
 
+from portal.forms import YES_NO
+
 from . import rules
 
 # API.md's booleans and their defaults when left out.
@@ -51,7 +53,6 @@ def parse_quote_payload(payload):
     return values, None
 
 
-YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 class QuoteForm(forms.Form):

@@ -179,17 +179,21 @@ class WindowAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         )
 
 
+class AllWindowsLabelMixin:
+    """A list column for rows that apply to one window or, left empty, to all."""
+
+    @admin.display(description=_("window"), ordering="window")
+    def window_label(self, obj):
+        return obj.window.name_ja if obj.window_id else _("all windows")
+
+
 @admin.register(Closure)
-class ClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
+class ClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "window_label", "kind", "start_time", "end_time", "note_ja"]
     list_filter = ["kind", "window", "start_date"]
     date_hierarchy = "start_date"
     search_fields = ["note_ja", "note_en"]
     fields = ["window", "kind", "start_date", "end_date", "start_time", "end_time", "note_ja", "note_en"]
-
-    @admin.display(description=_("window"), ordering="window")
-    def window_label(self, obj):
-        return obj.window.name_ja if obj.window_id else _("all windows")
 
     def save_model(self, request, obj, form, change):
         # R-W6, R-S3: show what the closure hits before it is saved.
@@ -200,7 +204,7 @@ class ClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
 
 
 @admin.register(RecurringClosure)
-class RecurringClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
+class RecurringClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["kind", "pattern", "window_label", "nth", "weekday", "days_after", "start_month", "start_day", "end_month", "end_day"]
     list_filter = ["kind", "window"]
     fieldsets = [
@@ -209,10 +213,6 @@ class RecurringClosureAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         (_("Every year"), {"fields": ["start_month", "start_day", "end_month", "end_day"]}),
         (_("Shown to residents"), {"fields": ["note_ja", "note_en"]}),
     ]
-
-    @admin.display(description=_("window"), ordering="window")
-    def window_label(self, obj):
-        return obj.window.name_ja if obj.window_id else _("all windows")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -243,14 +243,10 @@ class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
 
 
 @admin.register(BookingBlock)
-class BookingBlockAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
+class BookingBlockAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "window_label", "note_ja"]
     list_filter = ["window", "start_date"]
     date_hierarchy = "start_date"
-
-    @admin.display(description=_("window"), ordering="window")
-    def window_label(self, obj):
-        return obj.window.name_ja if obj.window_id else _("all windows")
 
     def save_model(self, request, obj, form, change):
         # A block only stops new bookings (R-B2): show the bookings in its
