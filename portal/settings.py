@@ -275,6 +275,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Seconds a computed availability may be served from the shared cache; every
+# booking, cancellation, move and admin change invalidates it at once, so this
+# only bounds a missed invalidation (0 turns the cache off).
+AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 10, minimum=0)
+
 # R-B8: failed lookups (code + date of birth) allowed per client address.
 LOOKUP_FAILURE_LIMIT = env_int("LOOKUP_FAILURE_LIMIT", 10, minimum=1)
 LOOKUP_FAILURE_WINDOW_SECONDS = env_int("LOOKUP_FAILURE_WINDOW_SECONDS", 600, minimum=1)

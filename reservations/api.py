@@ -160,7 +160,7 @@ def window_availability(
     span, error = _parse_range(request, date_from, date_to, default_from=first, default_to=last)
     if error:
         return error
-    days = calendars.window_availability(window, *span, today=today)
+    days = calendars.cached_window_availability(window, *span, today=today)
     return {
         "window": window.code,
         "days": [

@@ -82,7 +82,7 @@ def _calendar_context(window, party_size, today, chosen_text=None):
     times of the chosen day (``?date=``) that hold the whole party.
     """
     first, last = calendars.booking_window(today)
-    days = {day.date: day for day in calendars.window_availability(window, first, last, today=today)}
+    days = {day.date: day for day in calendars.cached_window_availability(window, first, last, today=today)}
     months = []
     for month, weeks in _months(first, last):
         rows = []

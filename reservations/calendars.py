@@ -6,12 +6,19 @@ rules (prefetched with the window), recurring closures, closures, capacity
 overrides and booking blocks, each read once for the whole range.
 """
 
+import logging
+import secrets
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import get_language
 
 from . import rules
 from .models import BookingBlock, CapacityOverride, Closure, RecurringClosure, SlotCounter
+
+logger = logging.getLogger(__name__)
 
 
 def _recurring_for(window):
@@ -80,3 +87,82 @@ def capacity_on(window, day, overrides=None):
     if overrides is None:
         overrides = capacity_overrides(window, day, day)
     return overrides.get(day, window.capacity)
+
+
+# --- The shared availability cache ----------------------------------------------
+#
+# The launch-morning load is reads: thousands of residents looking at the same
+# nine calendars. The computed availability of a window is kept for a few
+# seconds in the shared cache (Redis in production, so every web process sees
+# the same entries and the same invalidations) and thrown away the moment a
+# booking, cancellation, move, closure or capacity change commits: a version
+# number per window (and one for every window) is part of each entry's key,
+# and a change writes a new version. A booking never trusts this cache: it
+# re-checks the slot and takes the seat in the database (R-B6).
+#
+# The cache is an optimisation only: if it cannot be reached, availability is
+# computed from the database as before, and a failed invalidation is bounded
+# by the entries' short lifetime (AVAILABILITY_CACHE_SECONDS).
+
+ALL_WINDOWS = "all"
+
+
+def _version_key(window_id):
+    return f"availability:version:{window_id}"
+
+
+def cached_window_availability(window, start, end, *, today):
+    """
+    Return window_availability(window, start, end, today=today), from the
+    shared cache when a fresh entry exists (for pages and the API; never for
+    the booking itself).
+    """
+    seconds = settings.AVAILABILITY_CACHE_SECONDS
+    if seconds <= 0:
+        return window_availability(window, start, end, today=today)
+    try:
+        versions = cache.get_many([_version_key(ALL_WINDOWS), _version_key(window.pk)])
+        key = ":".join(
+            (
+                "availability",
+                str(window.pk),
+                str(versions.get(_version_key(ALL_WINDOWS), 0)),
+                str(versions.get(_version_key(window.pk), 0)),
+                get_language() or settings.LANGUAGE_CODE,
+                today.isoformat(),
+                start.isoformat(),
+                end.isoformat(),
+            )
+        )
+        days = cache.get(key)
+    except Exception:  # the cache is down: fall back to the database
+        logger.warning("availability cache unreachable; computing from the database", exc_info=True)
+        return window_availability(window, start, end, today=today)
+    if days is None:
+        days = window_availability(window, start, end, today=today)
+        try:
+            cache.set(key, days, timeout=seconds)
+        except Exception:
+            logger.warning("availability cache unreachable; entry not stored", exc_info=True)
+    return days
+
+
+def invalidate_availability(window_ids=None):
+    """
+    Make every cached availability of ``window_ids`` (all windows when None)
+    stale, now and again once the current transaction commits: a page that
+    read the database between the two bumps cached its answer under the
+    first new version, which the second makes stale. (A rollback only costs
+    a recomputation.)
+    """
+    keys = [_version_key(ALL_WINDOWS)] if window_ids is None else [_version_key(pk) for pk in set(window_ids)]
+
+    def bump():
+        try:
+            cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
+        except Exception:
+            logger.warning("availability cache unreachable; cached entries expire on their own", exc_info=True)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import outbox, rules
+from . import calendars, outbox, rules
 from .models import (
     Booking,
     BookingEvent,
@@ -171,6 +171,7 @@ def mark_affected(bookings, *, actor, reason, now=None):
                 freed.append(counter)
         if freed:
             SlotCounter.objects.bulk_update(freed, ["booked"])
+            calendars.invalidate_availability({counter.window_id for counter in freed})
         Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
             status=Booking.Status.AFFECTED, updated_at=now
         )

@@ -108,6 +108,7 @@ def _take_seats(window, day, start, capacity, party_size):
     counter, _created = SlotCounter.objects.get_or_create(
         window=window, date=day, start=start, defaults={"capacity": capacity}
     )
+    calendars.invalidate_availability([window.pk])
     return (
         SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(
             booked=F("booked") + party_size, capacity=capacity
@@ -117,6 +118,7 @@ def _take_seats(window, day, start, capacity, party_size):
 
 
 def _free_seats(booking):
+    calendars.invalidate_availability([booking.window_id])
     SlotCounter.objects.filter(
         window=booking.window_id, date=booking.date, start=booking.start, booked__gte=booking.party_size
     ).update(booked=F("booked") - booking.party_size)
@@ -125,7 +127,8 @@ def _free_seats(booking):
 def alternatives_for(window, day, start, party_size, now, limit=5):
     """Return up to ``limit`` (window, date, slot) nearest to the wanted one with enough seats."""
     first, last = calendars.booking_window(_today(now))
-    days = calendars.window_availability(window, first, last, today=_today(now))
+    # Suggestions may come from the shared cache: the booking of one re-checks.
+    days = calendars.cached_window_availability(window, first, last, today=_today(now))
     wanted = dt.datetime.combine(day, start)
     return [(window, d, slot) for d, slot in rules.nearest_free_slots(wanted, days, party_size, limit)]
 

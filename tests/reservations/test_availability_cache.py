@@ -1,0 +1,83 @@
+"""
+The shared availability cache (issue #8, docs/scaling.md): pages and the API
+read a short-lived cached availability, every change invalidates it at once,
+and a booking never trusts it (R-B6).
+"""
+
+import datetime as dt
+import json
+from unittest import mock
+
+import pytest
+
+from reservations.models import Booking, Closure, SlotCounter, Window
+from reservations.services import booking_cancel, booking_create
+
+from .factories import api_body, booking_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
+
+URL = "/api/v1/windows/kita/availability"
+DAY = {"from": "2026-12-01", "to": "2026-12-01"}
+
+
+def first_slot(client):
+    return client.get(URL, DAY).json()["days"][0]["slots"][0]
+
+
+def test_a_second_read_is_served_from_the_cache(client, django_assert_max_num_queries):
+    client.get(URL)
+    with django_assert_max_num_queries(2):  # the window and its rules; no calendar, counter or closure query
+        response = client.get(URL)
+    assert response.status_code == 200 and len(response.json()["days"]) == 30
+
+
+def test_a_booking_invalidates_at_once(client):
+    assert first_slot(client)["remaining"] == 2
+    booking_create(data=booking_data())
+    assert first_slot(client)["remaining"] == 1
+
+
+def test_a_cancellation_frees_the_seat_in_the_cached_view(client):
+    booking = booking_create(data=booking_data())
+    assert first_slot(client)["remaining"] == 1
+    booking_cancel(booking=booking)
+    assert first_slot(client)["remaining"] == 2
+
+
+def test_a_new_closure_invalidates_every_window(client):
+    assert client.get(URL, DAY).json()["days"][0]["bookable"] is True
+    Closure.objects.create(
+        window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 1)
+    )
+    day = client.get(URL, DAY).json()["days"][0]
+    assert day["bookable"] is False and day["slots"] == []
+
+
+def test_the_booking_rechecks_in_the_database_not_the_cache(client):
+    """A stale cache (a seat taken behind its back) never sells a seat twice."""
+    assert first_slot(client)["remaining"] == 2
+    SlotCounter.objects.update_or_create(
+        window=Window.objects.get(code="kita"), date=dt.date(2026, 12, 1), start=dt.time(9),
+        defaults={"capacity": 2, "booked": 2},
+    )
+    assert first_slot(client)["remaining"] == 2  # the cache has not been told
+    response = client.post("/api/v1/bookings", json.dumps(api_body()), content_type="application/json")
+    assert response.status_code == 409 and response.json()["error"] == "slot_full"
+    assert Booking.objects.count() == 0
+    assert SlotCounter.objects.get().booked == 2
+
+
+def test_an_unreachable_cache_falls_back_to_the_database(client):
+    with mock.patch("reservations.calendars.cache.get_many", side_effect=ConnectionError("cache down")), \
+            mock.patch("reservations.calendars.cache.set_many", side_effect=ConnectionError("cache down")):
+        assert first_slot(client)["remaining"] == 2
+        booking_create(data=booking_data())
+        assert first_slot(client)["remaining"] == 1
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    client.get(URL)
+    SlotCounter.objects.create(window=Window.objects.get(code="kita"), date=dt.date(2026, 12, 1), start=dt.time(9), capacity=2, booked=1)
+    assert first_slot(client)["remaining"] == 1
