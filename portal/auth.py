@@ -11,13 +11,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 
 def _keys(request, username):
     window = int(time.time()) // settings.LOGIN_FAILURE_WINDOW_SECONDS
-    address = request.META.get("REMOTE_ADDR", "") if request else ""
+    from reservations.ratelimit import client_address
+
+    address = client_address(request) if request else ""
     digest = lambda value: hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]  # noqa: E731
     return [f"login-failures:user:{digest((username or '').lower())}:{window}", f"login-failures:addr:{digest(address)}:{window}"]
 
@@ -55,3 +58,15 @@ class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
     pass
+
+
+class ThrottledLoginView(LoginView):
+    """The staff login: a throttled login answers 429 with the form and its message."""
+
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(error.code == "throttled" for error in form.errors.as_data().get("__all__", [])):
+            response.status_code = 429
+        return response

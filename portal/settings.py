@@ -283,6 +283,11 @@ AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 10, minimum=0
 # R-B8: failed lookups (code + date of birth) allowed per client address.
 LOOKUP_FAILURE_LIMIT = env_int("LOOKUP_FAILURE_LIMIT", 10, minimum=1)
 LOOKUP_FAILURE_WINDOW_SECONDS = env_int("LOOKUP_FAILURE_WINDOW_SECONDS", 600, minimum=1)
+# Booking attempts (pages and API) allowed per client address and window. A
+# mobile carrier puts many residents behind one address, so the limit is far
+# above what one household needs and far below what a script would send.
+BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 30, minimum=1)
+BOOKING_RATE_WINDOW_SECONDS = env_int("BOOKING_RATE_WINDOW_SECONDS", 600, minimum=1)
 # Staff and admin logins: failures allowed per user name and per address.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)

@@ -312,13 +312,16 @@ def api_response(request, body, status):
 
 @router.post(
     "/bookings",
-    response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut},
-    summary="Book a pickup slot (R-B2 … R-B7)",
+    response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut, 429: ErrorOut},
+    summary="Book a pickup slot (R-B2 … R-B7); 429 past the attempts allowed per client address",
 )
 def create_booking(request, payload: BookingIn):
+    from . import ratelimit
     from .forms import parse_booking_payload
     from .services import BookingRefused, SlotFull, booking_create
 
+    if not ratelimit.take(request, ratelimit.BOOKING):
+        return api_response(request, {"error": "too_many_requests"}, status=429)
     data, errors = parse_booking_payload(json_body(request))
     if errors:
         return error_response(request, errors)

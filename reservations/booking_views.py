@@ -276,6 +276,8 @@ def review(request):
                 return redirect("reservations:book_done")
             messages.error(request, _("This page was out of date. Check the details and confirm again."))
             return redirect("reservations:book_review")
+        if not ratelimit.take(request, ratelimit.BOOKING):
+            return render(request, "reservations/manage_blocked.html", {"booking_limit": True}, status=429)
         try:
             booking = booking_create(data=data, token=token)
         except SlotFull as exc:

@@ -1,17 +1,32 @@
 """
-Rate limit on booking lookups (R-B8): after LOOKUP_FAILURE_LIMIT failed
-lookups from one client address within LOOKUP_FAILURE_WINDOW_SECONDS, every
-lookup from that address is refused until the window has passed.
+Rate limits per client address (R-B8, issue #8): failed booking lookups and
+booking attempts. Past the limit within the window, the request is refused
+with 429 and a page that says what to do (wait, or phone the centre).
 
-Counters live in the cache (Redis in production, so all processes share
-them); the address is hashed, never stored as typed.
+Counters live in the cache (Redis in production, so every process shares
+them); the address is hashed, never stored as typed. The limits protect the
+service, not the rules: if the cache cannot be reached they fail open, and a
+booking still goes through every rule in the database.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+LOOKUP = "lookup"  # failed lookups: code + date of birth that match nothing
+BOOKING = "booking"  # attempts to make a booking (pages and API)
+
+
+def _limit(kind):
+    """Return (allowed count, window seconds) of ``kind``."""
+    if kind == LOOKUP:
+        return settings.LOOKUP_FAILURE_LIMIT, settings.LOOKUP_FAILURE_WINDOW_SECONDS
+    return settings.BOOKING_RATE_LIMIT, settings.BOOKING_RATE_WINDOW_SECONDS
 
 
 def client_address(request):
@@ -22,20 +37,45 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(request):
-    window = int(time.time()) // settings.LOOKUP_FAILURE_WINDOW_SECONDS
+def _key(request, kind):
+    window = int(time.time()) // _limit(kind)[1]
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
-    return f"lookup-failures:{digest}:{window}"
+    return f"{kind}-limit:{digest}:{window}"
 
 
-def is_blocked(request):
-    return (cache.get(_key(request)) or 0) >= settings.LOOKUP_FAILURE_LIMIT
-
-
-def record_failure(request):
-    key = _key(request)
-    cache.add(key, 0, timeout=settings.LOOKUP_FAILURE_WINDOW_SECONDS * 2)
+def _count(request, kind):
+    """Add one to the address's counter of ``kind`` and return the new count."""
+    key = _key(request, kind)
+    timeout = _limit(kind)[1] * 2
+    cache.add(key, 0, timeout=timeout)
     try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.LOOKUP_FAILURE_WINDOW_SECONDS * 2)
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def is_blocked(request, kind=LOOKUP):
+    """Return whether the address has used up ``kind`` in this window."""
+    try:
+        return (cache.get(_key(request, kind)) or 0) >= _limit(kind)[0]
+    except Exception:
+        logger.warning("rate-limit cache unreachable; not limiting", exc_info=True)
+        return False
+
+
+def record_failure(request, kind=LOOKUP):
+    """Count one failure (a lookup that matched nothing) against the address."""
+    try:
+        _count(request, kind)
+    except Exception:
+        logger.warning("rate-limit cache unreachable; failure not counted", exc_info=True)
+
+
+def take(request, kind=BOOKING):
+    """Count one attempt of ``kind``; return False when it is over the limit (answer 429)."""
+    try:
+        return _count(request, kind) <= _limit(kind)[0]
+    except Exception:
+        logger.warning("rate-limit cache unreachable; not limiting", exc_info=True)
+        return True

@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.auth import ThrottledAuthenticationForm
+from portal.auth import ThrottledLoginView
 
 from . import staff_views
 
 app_name = "staff"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="staff/login.html", authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True), name="login"),
+    path("login/", ThrottledLoginView.as_view(template_name="staff/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
     path("", staff_views.home, name="home"),
     path("search/", staff_views.search, name="search"),

@@ -186,6 +186,34 @@ def test_lookups_are_rate_limited_after_ten_failures(client, settings):
     assert post(other, "/api/v1/bookings/lookup", {"code": code, "birth_date": born}).status_code == 200
 
 
+def test_booking_attempts_are_rate_limited_per_address(client, settings):
+    settings.BOOKING_RATE_LIMIT = 3
+    statuses = [book(client, date="2026-12-01", start=start).status_code for start in ("09:00", "09:15", "09:30", "09:45")]
+    assert statuses == [201, 201, 201, 429]
+    assert book(client, start="10:00").json() == {"error": "too_many_requests"}
+    assert Booking.objects.count() == 3
+    other = client.__class__(REMOTE_ADDR="10.0.0.2")
+    assert book(other, start="10:00").status_code == 201
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_address(client, settings):
+    settings.BOOKING_RATE_LIMIT, settings.TRUST_X_FORWARDED_FOR = 1, True
+    first = client.post("/api/v1/bookings", json.dumps(api_body(start="09:00")), content_type="application/json",
+                        headers={"X-Forwarded-For": "203.0.113.1"})
+    second = client.post("/api/v1/bookings", json.dumps(api_body(start="09:15")), content_type="application/json",
+                         headers={"X-Forwarded-For": "203.0.113.2"})
+    again = client.post("/api/v1/bookings", json.dumps(api_body(start="09:30")), content_type="application/json",
+                        headers={"X-Forwarded-For": "203.0.113.1"})
+    assert (first.status_code, second.status_code, again.status_code) == (201, 201, 429)
+
+
+def test_an_unreachable_rate_limit_cache_does_not_stop_bookings(client):
+    from unittest import mock
+
+    with mock.patch("reservations.ratelimit.cache.add", side_effect=ConnectionError("cache down")):
+        assert book(client).status_code == 201
+
+
 def test_cancel(client):
     code, born = _booked(client)
     assert post(client, f"/api/v1/bookings/{code}/cancel", {"birth_date": "2000-01-01"}).status_code == 404

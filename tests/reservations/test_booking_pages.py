@@ -173,6 +173,18 @@ def test_manage_is_rate_limited(client):
     assert "Too many attempts" in response.content.decode()
 
 
+def test_booking_through_the_pages_is_rate_limited(client, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    _book_through_pages(client)
+    fresh = client.__class__()  # a new browser session from the same address
+    start(fresh)
+    fill_details(fresh)
+    response, _token = confirm(fresh)
+    assert response.status_code == 429
+    assert "Too many bookings were attempted from your connection" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
 def test_manage_pages_need_a_looked_up_booking(client):
     for url in ["/en/booking/manage/", "/en/booking/manage/move/", "/en/booking/manage/cancel/"]:
         assert client.get(url)["Location"] == "/en/booking/"

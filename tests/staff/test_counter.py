@@ -202,7 +202,7 @@ def test_login_is_throttled_after_five_failures(client, clerk_kita, clear_cache)
         response = client.post("/en/staff/login/", {"username": "clerk-kita", "password": "wrong"})
         assert response.status_code == 200
     response = client.post("/en/staff/login/", {"username": "clerk-kita", "password": "Counter-Pass-2026!"})
-    assert response.status_code == 200 and "Too many failed logins" in response.content.decode()
+    assert response.status_code == 429 and "Too many failed logins" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
