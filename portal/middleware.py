@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
@@ -33,3 +36,35 @@ class ApiLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """
+    Sessions end after SESSION_COOKIE_AGE (30 minutes) without use (R-S: staff
+    idle timeout; a half-finished booking too). Instead of writing the
+    session to the database on every request (which under the launch-morning
+    load costs a write and a commit per page view), a session in use is
+    written at most once per SESSION_REFRESH_SECONDS, so it lives 30 minutes
+    after the last request, give or take that minute.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not (session.session_key or session.modified):
+            return response  # an anonymous visitor without a session gets none
+        try:
+            keys = set(session.keys())
+        except Exception:  # an unreadable session store: leave it to SessionMiddleware
+            return response
+        if keys - {self.KEY}:
+            now = int(time.time())
+            # Stamp a session being written anyway; refresh an idle one once a minute.
+            if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response

@@ -95,67 +95,76 @@ def capacity_on(window, day, overrides=None):
 # nine calendars. The computed availability of a window is kept for a few
 # seconds in the shared cache (Redis in production, so every web process sees
 # the same entries and the same invalidations) and thrown away the moment a
-# booking, cancellation, move, closure or capacity change commits: a version
-# number per window (and one for every window) is part of each entry's key,
-# and a change writes a new version. A booking never trusts this cache: it
-# re-checks the slot and takes the seat in the database (R-B6).
+# booking, cancellation, move, closure or capacity change commits: each entry
+# carries the version of its window and the version of all windows it was
+# computed under, read in the same round trip as the entry, and a change
+# writes new versions. A booking never trusts this cache: it re-checks the
+# slot and takes the seat in the database (R-B6).
 #
 # The cache is an optimisation only: if it cannot be reached, availability is
 # computed from the database as before, and a failed invalidation is bounded
 # by the entries' short lifetime (AVAILABILITY_CACHE_SECONDS).
 
-ALL_WINDOWS = "all"
+ALL_WINDOWS = "availability:version:*"
 
 
-def _version_key(window_id):
-    return f"availability:version:{window_id}"
+def _version_key(code):
+    return f"availability:version:{code}"
+
+
+def cache_lookup(code, *parts):
+    """
+    Return (value, None) for a fresh entry of window ``code`` under ``parts``
+    (strings), or (None, ticket) on a miss: pass the ticket to cache_store.
+    """
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return None, None
+    key = ":".join(("availability", code, get_language() or settings.LANGUAGE_CODE, *parts))
+    try:
+        found = cache.get_many([key, ALL_WINDOWS, _version_key(code)])
+    except Exception:  # the cache is down: compute from the database
+        logger.warning("availability cache unreachable; computing from the database", exc_info=True)
+        return None, None
+    versions = (found.get(ALL_WINDOWS, ""), found.get(_version_key(code), ""))
+    entry = found.get(key)
+    if entry is not None and entry[0] == versions:
+        return entry[1], None
+    return None, (key, versions)
+
+
+def cache_store(ticket, value):
+    """Keep ``value`` for the entry of a cache_lookup miss (under the versions read then)."""
+    if ticket is None:
+        return
+    key, versions = ticket
+    try:
+        cache.set(key, (versions, value), timeout=settings.AVAILABILITY_CACHE_SECONDS)
+    except Exception:
+        logger.warning("availability cache unreachable; entry not stored", exc_info=True)
 
 
 def cached_window_availability(window, start, end, *, today):
     """
     Return window_availability(window, start, end, today=today), from the
-    shared cache when a fresh entry exists (for pages and the API; never for
-    the booking itself).
+    shared cache when a fresh entry exists (for pages and suggestions; never
+    for the booking itself).
     """
-    seconds = settings.AVAILABILITY_CACHE_SECONDS
-    if seconds <= 0:
-        return window_availability(window, start, end, today=today)
-    try:
-        versions = cache.get_many([_version_key(ALL_WINDOWS), _version_key(window.pk)])
-        key = ":".join(
-            (
-                "availability",
-                str(window.pk),
-                str(versions.get(_version_key(ALL_WINDOWS), 0)),
-                str(versions.get(_version_key(window.pk), 0)),
-                get_language() or settings.LANGUAGE_CODE,
-                today.isoformat(),
-                start.isoformat(),
-                end.isoformat(),
-            )
-        )
-        days = cache.get(key)
-    except Exception:  # the cache is down: fall back to the database
-        logger.warning("availability cache unreachable; computing from the database", exc_info=True)
-        return window_availability(window, start, end, today=today)
+    days, ticket = cache_lookup(window.code, "days", today.isoformat(), start.isoformat(), end.isoformat())
     if days is None:
         days = window_availability(window, start, end, today=today)
-        try:
-            cache.set(key, days, timeout=seconds)
-        except Exception:
-            logger.warning("availability cache unreachable; entry not stored", exc_info=True)
+        cache_store(ticket, days)
     return days
 
 
-def invalidate_availability(window_ids=None):
+def invalidate_availability(codes=None):
     """
-    Make every cached availability of ``window_ids`` (all windows when None)
-    stale, now and again once the current transaction commits: a page that
-    read the database between the two bumps cached its answer under the
-    first new version, which the second makes stale. (A rollback only costs
-    a recomputation.)
+    Make every cached availability of the windows ``codes`` (all windows when
+    None) stale, now and again once the current transaction commits: a page
+    that read the database between the two cached its answer under the first
+    new version, which the second makes stale. (A rollback only costs a
+    recomputation.)
     """
-    keys = [_version_key(ALL_WINDOWS)] if window_ids is None else [_version_key(pk) for pk in set(window_ids)]
+    keys = [ALL_WINDOWS] if codes is None else [_version_key(code) for code in set(codes)]
 
     def bump():
         try:

@@ -13,6 +13,7 @@ deleted.
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -138,9 +139,18 @@ def mark_affected(bookings, *, actor, reason, now=None):
     Message due now (the messaging layer sends it with a link to rebook).
     Bookings that are no longer booked when their row is locked are
     skipped. A fixed number of queries, whatever the number of bookings.
+
+    ``reason`` is a text, or a function of a language code that returns the
+    reason in that language: the audit trail then takes it in the staff's
+    language (Japanese) and each notice in its booking's language.
     """
     now = now or timezone.now()
-    reason = str(reason)[:REASON_LENGTH]
+    describe = reason if callable(reason) else (lambda language: reason)
+
+    def reason_in(language):
+        return str(describe(language or settings.LANGUAGE_CODE))[:REASON_LENGTH]
+
+    reason = reason_in(settings.LANGUAGE_CODE)
     pks = sorted({booking.pk for booking in bookings})
     if not pks:
         return []
@@ -171,7 +181,7 @@ def mark_affected(bookings, *, actor, reason, now=None):
                 freed.append(counter)
         if freed:
             SlotCounter.objects.bulk_update(freed, ["booked"])
-            calendars.invalidate_availability({counter.window_id for counter in freed})
+            calendars.invalidate_availability({booking.window.code for booking in locked})
         Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
             status=Booking.Status.AFFECTED, updated_at=now
         )
@@ -187,13 +197,14 @@ def mark_affected(bookings, *, actor, reason, now=None):
             )
             for booking in locked
         )
+        notes = {language: reason_in(language) for language in {booking.language for booking in locked}}
         notices = Message.objects.bulk_create(
             Message(
                 booking=booking,
                 kind=Message.Kind.CLOSURE_NOTICE,
                 state=Message.State.PENDING,
                 due_at=now,
-                note=reason,
+                note=notes[booking.language],
             )
             for booking in locked
         )

@@ -108,7 +108,7 @@ def _take_seats(window, day, start, capacity, party_size):
     counter, _created = SlotCounter.objects.get_or_create(
         window=window, date=day, start=start, defaults={"capacity": capacity}
     )
-    calendars.invalidate_availability([window.pk])
+    calendars.invalidate_availability([window.code])
     return (
         SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(
             booked=F("booked") + party_size, capacity=capacity
@@ -118,7 +118,7 @@ def _take_seats(window, day, start, capacity, party_size):
 
 
 def _free_seats(booking):
-    calendars.invalidate_availability([booking.window_id])
+    calendars.invalidate_availability([booking.window.code])
     SlotCounter.objects.filter(
         window=booking.window_id, date=booking.date, start=booking.start, booked__gte=booking.party_size
     ).update(booked=F("booked") - booking.party_size)

@@ -25,11 +25,26 @@ def first_slot(client):
     return client.get(URL, DAY).json()["days"][0]["slots"][0]
 
 
-def test_a_second_read_is_served_from_the_cache(client, django_assert_max_num_queries):
-    client.get(URL)
-    with django_assert_max_num_queries(2):  # the window and its rules; no calendar, counter or closure query
-        response = client.get(URL)
-    assert response.status_code == 200 and len(response.json()["days"]) == 30
+def test_a_second_read_is_served_from_the_cache(client, django_assert_num_queries):
+    first = client.get(URL)
+    with django_assert_num_queries(0):  # the answer as sent, from the shared cache
+        second = client.get(URL)
+    assert second.status_code == 200 and len(second.json()["days"]) == 30
+    assert second.json() == first.json() and second["Content-Type"] == first["Content-Type"]
+
+
+def test_unknown_windows_and_bad_ranges_are_never_cached(client):
+    for _ in range(2):
+        assert client.get("/api/v1/windows/nowhere/availability").status_code == 404
+        assert client.get(URL, {"from": "2026-13-01"}).status_code == 422
+
+
+def test_the_booking_calendar_page_reads_the_cache(client, django_assert_max_num_queries):
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    assert client.get("/en/book/kita/").status_code == 200
+    # The session (read and saved, as on every page) and the window with its rules; no calendar query.
+    with django_assert_max_num_queries(6):
+        assert client.get("/en/book/kita/").status_code == 200
 
 
 def test_a_booking_invalidates_at_once(client):
