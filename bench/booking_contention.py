@@ -63,11 +63,13 @@ def local_base_url(url):
     return url.rstrip("/")
 
 
-def call(method, url, body=None, timeout=30.0):
+def call(method, url, body=None, timeout=30.0, forwarded_for=None):
     """Return (status, parsed JSON body or None); HTTP errors are statuses, not exceptions."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Accept", "application/json")
+    if forwarded_for:
+        request.add_header("X-Forwarded-For", forwarded_for)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -121,6 +123,7 @@ def payloads(count, window, ward, day, start):
     run = random.SystemRandom().randrange(10**7, 10**8)  # distinct numbers on every run
     for index in range(count):
         yield {
+            "_n": index,
             "window": window,
             "date": day,
             "start": start,
@@ -162,6 +165,10 @@ def parse_args(argv):
     parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: first bookable slot)")
     parser.add_argument("--start", default=None, help="HH:MM (with --date)")
     parser.add_argument("--seats", type=int, default=None, help="seats M of the slot (default: its 'remaining')")
+    parser.add_argument("--forwarded-for", action="store_true",
+                        help="send each resident from their own address in X-Forwarded-For, as behind the\n"
+                             "load balancer (the server must run with TRUST_X_FORWARDED_FOR=1); without it\n"
+                             "every request comes from this machine and meets the per-address booking limit")
     parser.add_argument("--timeout", type=float, default=120.0, help="total time limit in seconds (default 120)")
     parser.add_argument("--request-timeout", type=float, default=30.0, help="per request, seconds (default 30)")
     args = parser.parse_args(argv)
@@ -203,7 +210,10 @@ def main(argv=None):
             return "timeout", None, None
         sent = time.perf_counter()
         try:
-            status, _body = call("POST", url, body, timeout=min(args.request_timeout, left))
+            address = f"10.{body['_n'] // 62500 % 250}.{body['_n'] // 250 % 250}.{body['_n'] % 250 + 1}"
+            status, _body = call("POST", url, {k: v for k, v in body.items() if k != "_n"},
+                                 timeout=min(args.request_timeout, left),
+                                 forwarded_for=address if args.forwarded_for else None)
         except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, cut short
             return f"error:{type(exc).__name__}", None, None
         answered = time.perf_counter()

@@ -234,7 +234,7 @@ def main():
         failed = over > 0
         print("\nHot slot (bench/booking_contention.py):", flush=True)
         hot = subprocess.run([PYTHON, "bench/booking_contention.py", f"http://{HOST}:{args.port}", "-n", str(args.hot),
-                              "--window", "kita", "-c", str(args.concurrency)], cwd=ROOT, env=env)
+                              "--window", "kita", "-c", str(args.concurrency), "--forwarded-for"], cwd=ROOT, env=env)
         failed = failed or hot.returncode != 0
         over = oversold(env)
         print(f"Seats sold beyond capacity after all runs: {over}")

@@ -61,8 +61,15 @@ def _add(booking, kind, due_at, note=""):
 
 
 def messages_for_new_booking(booking, now):
-    _add(booking, Message.Kind.CONFIRMATION, now)
-    _arm_reminder(booking, now)
+    """The confirmation (due now) and the day-before reminder of a booking just made, in one INSERT."""
+    due = reminder_due(booking.date)
+    messages = [Message(booking=booking, kind=Message.Kind.CONFIRMATION, due_at=now)]
+    if due > now:  # none when that moment has passed (booked late for the next day)
+        messages.append(Message(booking=booking, kind=Message.Kind.REMINDER, due_at=due))
+    confirmation = Message.objects.bulk_create(messages)[0]
+    if confirmation.pk is None:  # a database that returns no keys from a bulk insert
+        confirmation = Message.objects.get(booking=booking, kind=Message.Kind.CONFIRMATION)
+    enqueue_on_commit([confirmation.pk])
 
 
 def messages_for_reschedule(booking, now):
