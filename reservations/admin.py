@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import impact, rules
@@ -139,13 +139,28 @@ def _dates(start, end):
     return start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
 
 
+def in_language(describe):
+    """
+    Return ``describe()`` as a function of a language code, run in that
+    language: mark_affected writes the audit trail in Japanese and each
+    closure notice in its booking's language.
+    """
+
+    def reason(language):
+        with translation.override(language):
+            return str(describe())
+
+    return reason
+
+
 def closure_reason(closure):
-    """Return why a Closure hits bookings, in words for the audit trail and the notice."""
+    """Return why a Closure hits bookings, in words in the current language, for the audit trail and the notice."""
     parts = [str(closure.get_kind_display()), _dates(closure.start_date, closure.end_date)]
     if closure.start_time is not None:
         parts.append(rules.format_hours(closure.start_time, closure.end_time))
-    if closure.note_ja or closure.note_en:
-        parts.append(closure.note_ja or closure.note_en)
+    note = closure.note or closure.note_en  # the note in this language, else whichever there is
+    if note:
+        parts.append(note)
     return " ".join(parts)
 
 
@@ -175,7 +190,11 @@ class WindowAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         hits = impact.affected_bookings(window, _today(), None)
         self.require_confirmation(request, hits)
         self.mark_hit_bookings(
-            request, hits, gettext("Capacity, slots or opening hours of %(window)s changed") % {"window": window.name_ja}
+            request,
+            hits,
+            in_language(
+                lambda: gettext("Capacity, slots or opening hours of %(window)s changed") % {"window": window.name}
+            ),
         )
 
 
@@ -200,7 +219,7 @@ class ClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdm
         hits = impact.affected_bookings(obj.window, obj.start_date, obj.end_date, extra_closure=obj)
         self.require_confirmation(request, hits)
         super().save_model(request, obj, form, change)
-        self.mark_hit_bookings(request, hits, closure_reason(obj))
+        self.mark_hit_bookings(request, hits, in_language(lambda: closure_reason(obj)))
 
 
 @admin.register(RecurringClosure)
@@ -219,7 +238,7 @@ class RecurringClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin
         # Saved inside the admin's transaction: read the new calendar (R-B9).
         hits = impact.affected_bookings(obj.window, _today(), None)
         self.require_confirmation(request, hits)
-        self.mark_hit_bookings(request, hits, str(obj))
+        self.mark_hit_bookings(request, hits, in_language(lambda: str(obj)))
 
 
 @admin.register(CapacityOverride)
@@ -232,14 +251,17 @@ class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         hits = impact.affected_bookings(obj.window, obj.date, obj.date, capacity_override=obj)
         self.require_confirmation(request, hits)
         super().save_model(request, obj, form, change)
-        reason = gettext("Seats per slot at %(window)s on %(date)s cut to %(capacity)d") % {
-            "window": obj.window.name_ja,
-            "date": obj.date.isoformat(),
-            "capacity": obj.capacity,
-        }
-        if obj.note:
-            reason = f"{reason}: {obj.note}"
-        self.mark_hit_bookings(request, hits, reason)
+
+        def reason():
+            text = gettext("Seats per slot at %(window)s on %(date)s cut to %(capacity)d") % {
+                "window": obj.window.name,
+                "date": obj.date.isoformat(),
+                "capacity": obj.capacity,
+            }
+            # The note has one field, in the admin's words.
+            return f"{text}: {obj.note}" if obj.note else text
+
+        self.mark_hit_bookings(request, hits, in_language(reason))
 
 
 @admin.register(BookingBlock)
