@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo test install install-dev messages migrate bench browser clean
+.PHONY: run demo test install install-dev messages migrate bench bench-peak browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ browser:
 
 bench: $(VENV)/.installed messages
 	$(BIN)/python bench/calendar_bench.py
+
+# The launch-morning load benchmark: gunicorn on the local PostgreSQL and Redis
+# with realistic data (docs/performance.md). BENCH_ARGS=--duration 10 for the
+# published numbers; fails only on a seat sold twice.
+bench-peak: $(VENV)/.installed messages
+	$(BIN)/python bench/peak.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
