@@ -596,6 +596,33 @@ class BookingEvent(models.Model):
     def __str__(self):
         return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
+    ACTION_LABELS = {
+        "booked": _("Booked"),
+        "rescheduled": _("Moved"),
+        "cancelled": _("Cancelled"),
+        "check_in": _("Checked in"),
+        "issue": _("Card issued"),
+        "no_show": _("Did not come"),
+        "affected": _("Affected by a closure"),
+    }
+
+    @property
+    def action_label(self):
+        """The action in the reader's language (the stored code otherwise)."""
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+    @staticmethod
+    def _state_label(value):
+        return Booking.Status(value).label if value in Booking.Status.values else value
+
+    @property
+    def before_label(self):
+        return self._state_label(self.before)
+
+    @property
+    def after_label(self):
+        return self._state_label(self.after)
+
 
 class StaffAssignment(models.Model):
     """A clerk's window (R-S1): clerks see and act only on the windows assigned to them."""
