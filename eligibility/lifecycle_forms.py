@@ -193,6 +193,12 @@ class DatePartsMixin(DateOfBirthMixin):
         """Return the bound fields of a date for the ``_date_parts.html`` partial."""
         return [self[f"{name}_{part}"] for part in ("year", "month", "day")]
 
+    def name_date_groups(self, fieldsets):
+        """Name each date part after its legend in the error summary ("Date the card was issued (Year)")."""
+        for legend, _hint, _optional, parts in fieldsets:
+            for bound_field in parts:
+                bound_field.field.error_group = legend
+
 
 class CardValidityForm(DatePartsMixin, forms.Form):
     """The questions of "When does my card expire?" (R-V1 … R-V3)."""
@@ -203,6 +209,7 @@ class CardValidityForm(DatePartsMixin, forms.Form):
         self.add_date_fields("issue")
         self.add_date_fields("application", required=False)
         self.add_date_fields("certificate", required=False)
+        self.name_date_groups(self.date_fieldsets())
 
     def clean(self):
         cleaned = super().clean()
@@ -270,6 +277,12 @@ class MoveInForm(DatePartsMixin, forms.Form):
         self.today = today
         for name, required in self.DATES:
             self.add_date_fields(name, required=required)
+        self.name_date_groups(self.date_fieldsets() + self.later_fieldsets())
+        # The page's order (the error summary follows it): first dates, the question, the later dates.
+        self.order_fields(
+            [f"{name}_{part}" for name in ("planned_move_out", "started_living", "move_in_notified")
+             for part in ("year", "month", "day")] + ["card_presented_at_move_in"]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -186,10 +186,13 @@ def details(request, code, date, start):
         people = _person_forms(request, party_size, request.POST)
         contact = ContactForm(request.POST)
         if all(form.is_valid() for form in people) and contact.is_valid():
-            numbers = [form.cleaned_data["notice_number"] for form in people]
-            if len(set(numbers)) < len(numbers):
-                messages.error(request, _("Each person needs their own issuance notice number."))
-            else:
+            seen = set()
+            for form in people:  # the second use of a number is the error, on its own field
+                number = form.cleaned_data["notice_number"]
+                if number in seen:
+                    form.add_error("notice_number", _("Each person needs their own issuance notice number."))
+                seen.add(number)
+            if all(form.is_valid() for form in people):
                 request.session[DETAILS] = {
                     "people": [
                         {

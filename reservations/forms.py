@@ -383,6 +383,7 @@ class DateOfBirthMixin:
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "size": size, "maxlength": size, "autocomplete": "off", "class": f"date-part date-part-{size}"}
             )
+            self.fields[name].error_group = _("Date of birth")  # "Date of birth (Year)" in the error summary
 
     def birth_date_from_parts(self, cleaned):
         parts = [cleaned.get(name) for name in ("birth_year", "birth_month", "birth_day")]
@@ -402,6 +403,9 @@ class PersonPageForm(DateOfBirthMixin, PersonForm):
         super().__init__(*args, **kwargs)
         del self.fields["birth_date"]
         self.add_birth_fields()
+        if self.prefix and self.prefix[1:].isdigit():
+            # "Person 2, Name: …" in the error summary of a page with several people.
+            self.error_group = _("Person %(number)s") % {"number": int(self.prefix[1:]) + 1}
         self.fields["notice_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["notice_number"].help_text = _("The number printed on the issuance notice (交付通知書). Not your My Number.")

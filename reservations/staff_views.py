@@ -208,8 +208,11 @@ def booking_detail(request, code):
     return render(request, "staff/booking.html", {
         "booking": booking, "people": list(booking.people.all()), "events": events, "actions": actions,
         "messages_sent": booking.messages.order_by("due_at", "pk"),
+        # The services move a booked time only until it starts (an affected one always).
         "can_move": access.can_book_for(request.user, booking.window)
-        and booking.status in (Booking.Status.BOOKED, Booking.Status.AFFECTED),
+        and rules.cancellable(
+            booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
+        ),
     })
 
 

@@ -40,6 +40,29 @@
     heading.focus();
   }
 
+  // Arrow keys move between the days that can be chosen: left and right to the
+  // previous or next one, up and down a week (or the nearest one beyond). Tab
+  // and Shift+Tab still go through every day, as without JavaScript.
+  var steps = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 7, ArrowUp: -7 };
+  function shift(iso, days) {
+    var p = iso.split("-");
+    return new Date(Date.UTC(+p[0], +p[1] - 1, +p[2] + days)).toISOString().slice(0, 10);
+  }
+  root.addEventListener("keydown", function (event) {
+    var link = event.target.closest && event.target.closest("a.day-link");
+    var step = steps[event.key];
+    if (!link || !step || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    var wanted = shift(link.dataset.date, step);
+    var links = Array.prototype.slice.call(root.querySelectorAll("a.day-link"));
+    var found = step > 0
+      ? links.filter(function (a) { return a.dataset.date >= wanted; })[0]
+      : links.filter(function (a) { return a.dataset.date <= wanted; }).pop();
+    if (found) {
+      event.preventDefault();
+      found.focus();
+    }
+  });
+
   root.addEventListener("click", function (event) {
     var link = event.target.closest("a.day-link");
     if (!link) { return; }

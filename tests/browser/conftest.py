@@ -51,6 +51,19 @@ def _windows(city_windows):
     return city_windows
 
 
+@pytest.fixture(autouse=True)
+def _cookies_without_expiry_dates(settings):
+    """
+    Under ``frozen_now`` the server dates its cookies from the frozen clock;
+    once the real clock has passed that date plus SESSION_COOKIE_AGE, Chromium
+    drops them and the session (booking path, staff login) is lost. Cookies
+    without an expiry date avoid that; the server still ends sessions after
+    SESSION_COOKIE_AGE, by its own clock.
+    """
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})

@@ -102,6 +102,18 @@ def test_details_errors_are_shown_next_to_the_fields(client):
     assert not Booking.objects.exists()
 
 
+def test_one_notice_number_twice_in_a_party_is_an_error_on_the_second_field(client):
+    start(client, party=2)
+    data = {"email": "taro@example.jp", "phone": "", **person_fields(0, number="123456789012345"),
+            **person_fields(1, number="123456789012345")}
+    response = client.post("/en/book/kita/2026-12-01/0900/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_p1-notice_number"' in html and "Each person needs their own issuance notice number." in html
+    assert 'href="#id_p0-notice_number"' not in html
+    assert "booking_details" not in client.session and not Booking.objects.exists()
+
+
 def test_double_submit_books_once(client):
     start(client)
     fill_details(client)
