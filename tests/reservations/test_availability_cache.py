@@ -33,6 +33,20 @@ def test_a_second_read_is_served_from_the_cache(client, django_assert_num_querie
     assert second.json() == first.json() and second["Content-Type"] == first["Content-Type"]
 
 
+def test_clients_that_accept_gzip_get_the_kept_compressed_answer(client):
+    import gzip
+
+    plain = client.get(URL)
+    for headers in ({"Accept-Encoding": "gzip, deflate, br"}, {"Accept-Encoding": "br;q=1.0, gzip;q=0.8"}):
+        packed = client.get(URL, headers=headers)
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 10
+    for headers in ({}, {"Accept-Encoding": "gzip;q=0"}, {"Accept-Encoding": "identity"}):
+        response = client.get(URL, headers=headers)
+        assert not response.has_header("Content-Encoding") and response.content == plain.content
+
+
 def test_unknown_windows_and_bad_ranges_are_never_cached(client):
     for _ in range(2):
         assert client.get("/api/v1/windows/nowhere/availability").status_code == 404
