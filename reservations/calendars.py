@@ -129,7 +129,21 @@ def cache_lookup(code, *parts):
     entry = found.get(key)
     if entry is not None and entry[0] == versions:
         return entry[1], None
+    if entry is not None:
+        # Stale: one request recomputes while the others keep serving the
+        # previous answer, instead of all of them recomputing at once after
+        # every booking. Stale for one recomputation at most (REFRESH_SECONDS
+        # if the recomputing process dies).
+        try:
+            refreshing = not cache.add(key + ":refresh", 1, timeout=REFRESH_SECONDS)
+        except Exception:
+            refreshing = False
+        if refreshing:
+            return entry[1], None
     return None, (key, versions)
+
+
+REFRESH_SECONDS = 2
 
 
 def cache_store(ticket, value):
@@ -139,6 +153,7 @@ def cache_store(ticket, value):
     key, versions = ticket
     try:
         cache.set(key, (versions, value), timeout=settings.AVAILABILITY_CACHE_SECONDS)
+        cache.delete(key + ":refresh")
     except Exception:
         logger.warning("availability cache unreachable; entry not stored", exc_info=True)
 

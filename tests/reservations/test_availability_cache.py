@@ -67,6 +67,23 @@ def test_a_booking_invalidates_at_once(client):
     assert first_slot(client)["remaining"] == 1
 
 
+def test_while_one_request_recomputes_the_others_serve_the_previous_answer(client):
+    from django.core.cache import cache
+
+    class AnotherProcessIsRecomputing:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def add(self, key, *args, **kwargs):
+            return False if key.endswith(":refresh") else cache.add(key, *args, **kwargs)
+
+    assert first_slot(client)["remaining"] == 2
+    booking_create(data=booking_data())
+    with mock.patch("reservations.calendars.cache", AnotherProcessIsRecomputing()):
+        assert first_slot(client)["remaining"] == 2  # the previous answer, for the moment
+    assert first_slot(client)["remaining"] == 1  # the first request after it recomputes
+
+
 def test_a_cancellation_frees_the_seat_in_the_cached_view(client):
     booking = booking_create(data=booking_data())
     assert first_slot(client)["remaining"] == 1
