@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -76,7 +78,7 @@ def _parse_date(value):
         return None
 
 
-def _calendar_context(window, party_size, today, chosen_text=None):
+def _calendar_context(window, party_size, today, chosen_text=None, window_param=""):
     """
     Return the booking calendar of ``window`` over the horizon, and the
     times of the chosen day (``?date=``) that hold the whole party.
@@ -96,7 +98,7 @@ def _calendar_context(window, party_size, today, chosen_text=None):
         months.append((month, rows))
     chosen = _parse_date(chosen_text)
     day = days.get(chosen) if chosen else None
-    return {
+    context = {
         "months": months,
         "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
         "first": first,
@@ -105,7 +107,19 @@ def _calendar_context(window, party_size, today, chosen_text=None):
         "chosen_day": day,
         "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
         "slots": [s for s in day.slots if s.remaining >= party_size] if day else [],
+        "window_param": window_param,
     }
+    # The month tables are the costly part of the page and the same for every
+    # resident: kept rendered in the shared cache beside the availability they
+    # show, and made stale by the same versions.
+    html, ticket = calendars.cache_lookup(
+        window.code, "calendar-html", today.isoformat(), str(party_size), str(chosen or ""), window_param
+    )
+    if html is None:
+        html = render_to_string("reservations/_booking_calendar.html", context)
+        calendars.cache_store(ticket, str(html))
+    context["calendar_html"] = mark_safe(html)
+    return context
 
 
 # --- 1. Start -------------------------------------------------------------------
@@ -449,7 +463,8 @@ def manage_move(request):
             return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
         messages.success(request, _("Your booking has been moved."))
         return redirect("reservations:manage")
-    context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"))
+    context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"),
+                                window_param=window.code)
     context.update({"booking": booking, "window": window, "windows": windows})
     return render(request, "reservations/manage_move.html", context)
 

@@ -127,3 +127,18 @@ def test_the_cache_can_be_turned_off(client, settings):
     client.get(URL)
     SlotCounter.objects.create(window=Window.objects.get(code="kita"), date=dt.date(2026, 12, 1), start=dt.time(9), capacity=2, booked=1)
     assert first_slot(client)["remaining"] == 1
+
+
+def test_the_cached_month_tables_follow_the_bookings(client):
+    from reservations import calendars
+
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    link = 'data-date="2026-12-01"'
+    first = client.get("/en/book/kita/").content.decode()
+    assert link in first and client.get("/en/book/kita/").content.decode() == first  # the same page from the cache
+    window = Window.objects.with_rules().get(code="kita")
+    day = calendars.window_availability(window, dt.date(2026, 12, 1), dt.date(2026, 12, 1), today=dt.date(2026, 11, 25))[0]
+    for slot in day.slots:  # every seat of the day goes
+        booking_create(data=booking_data(start=slot.start, party=slot.capacity))
+    assert link not in client.get("/en/book/kita/").content.decode()
+    assert 'data-date="2026-12-02"' in client.get("/en/book/kita/").content.decode()
