@@ -23,6 +23,7 @@ class Result:
     seconds: float
     latencies: list = field(default_factory=list)  # seconds, one per answered request
     statuses: Counter = field(default_factory=Counter)  # HTTP status (or "error") -> count
+    client_cpu: float = 0.0  # CPU seconds the load generator itself used (it shares the machine)
 
     @property
     def requests(self):
@@ -78,6 +79,7 @@ def _process(host, port, make_request, setup, first_index, threads, start_at, du
     while time.time() < start_at:  # every process starts at the same moment
         time.sleep(0.001)
     deadline = time.monotonic() + duration
+    cpu = time.process_time()
     workers = [
         threading.Thread(target=_client, args=(host, port, make_request, setup, first_index + i, deadline,
                                                latencies, statuses, lock))
@@ -87,7 +89,7 @@ def _process(host, port, make_request, setup, first_index, threads, start_at, du
         worker.start()
     for worker in workers:
         worker.join()
-    queue.put((latencies, dict(statuses)))
+    queue.put((latencies, dict(statuses), time.process_time() - cpu))
 
 
 def run(host, port, make_request, *, concurrency=64, duration=10.0, processes=2, setup=None):
@@ -110,9 +112,10 @@ def run(host, port, make_request, *, concurrency=64, duration=10.0, processes=2,
         first += threads
     result = Result(seconds=duration)
     for _ in children:
-        latencies, statuses = queue.get()
+        latencies, statuses, cpu = queue.get()
         result.latencies.extend(latencies)
         result.statuses.update(statuses)
+        result.client_cpu += cpu
     for child in children:
         child.join()
     return result

@@ -117,10 +117,44 @@ def free_slots(port, codes):
     return slots
 
 
-def report(name, result, extra=""):
+def process_cpu():
+    """CPU seconds used so far by PostgreSQL, Redis and gunicorn processes (Linux /proc), by name."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"postgres": 0.0, "redis-server": 0.0, "gunicorn": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name = "gunicorn" if "gunicorn" in command else command.split(" ", 1)[0].rsplit("/", 1)[-1]
+        name = "postgres" if name.startswith("postgres") else name
+        if name in used:
+            used[name] += (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def measured(run):
+    """Run ``run()`` and return (its result, {process: share of all CPUs used meanwhile})."""
+    before, started = process_cpu(), time.monotonic()
+    result = run()
+    after, seconds = process_cpu(), time.monotonic() - started
+    capacity = seconds * (os.cpu_count() or 1)
+    return result, {name: (after[name] - before[name]) / capacity for name in after}
+
+
+def report(name, measurement, extra=""):
+    result, shares = measurement
     statuses = ", ".join(f"{status}: {count}" for status, count in sorted(result.statuses.items(), key=str))
+    share = result.client_cpu / (result.seconds * (os.cpu_count() or 1))
+    cpu = ", ".join(f"{name} {value:.0%}" for name, value in shares.items())
+    notes = "; ".join(part for part in (extra, f"CPU: {cpu}, load generator {share:.0%}") if part)
     print(f"| {name} | {result.rate():,.0f} | {result.median:,.1f} | {result.percentile(95):,.1f} | "
-          f"{statuses} | {extra} |", flush=True)
+          f"{statuses} | {notes} |", flush=True)
 
 
 def scenario_availability(port, codes, args):
@@ -208,6 +242,8 @@ def main():
     parser.add_argument("--past", type=int, default=50_000, help="past bookings to seed (default 50,000)")
     parser.add_argument("--hot", type=int, default=500, help="residents rushing the hot slot (default 500)")
     parser.add_argument("--keep", action="store_true", help="keep the server and the database afterwards")
+    parser.add_argument("--only", default="availability,calendar,spread,hot",
+                        help="comma-separated scenarios to run (default: all four)")
     args = parser.parse_args()
     env = bench_env(args.port)
 
@@ -225,18 +261,26 @@ def main():
               "client, server, PostgreSQL and Redis on this machine.\n")
         print("| Scenario | Requests/s | Median ms | p95 ms | Statuses | Notes |")
         print("| --- | --: | --: | --: | --- | --- |")
-        report("Availability JSON, random window", scenario_availability(args.port, codes, args))
-        report("Booking calendar page `/book/<code>/`", scenario_calendar(args.port, codes, args))
-        result, free = scenario_spread(args.port, codes, args)
-        report("Bookings spread over all free slots", result,
-               f"{result.rate(201):,.0f} bookings/s; {free:,} free seats before")
-        over = oversold(env)
-        print(f"\nSeats sold beyond capacity after the spread run: {over}")
-        failed = over > 0
-        print("\nHot slot (bench/booking_contention.py):", flush=True)
-        hot = subprocess.run([PYTHON, "bench/booking_contention.py", f"http://{HOST}:{args.port}", "-n", str(args.hot),
-                              "--window", "kita", "-c", str(args.concurrency), "--forwarded-for"], cwd=ROOT, env=env)
-        failed = failed or hot.returncode != 0
+        only = set(args.only.split(","))
+        if "availability" in only:
+            report("Availability JSON, random window",
+                   measured(lambda: scenario_availability(args.port, codes, args)))
+        if "calendar" in only:
+            report("Booking calendar page `/book/<code>/`",
+                   measured(lambda: scenario_calendar(args.port, codes, args)))
+        if "spread" in only:
+            (result, free), shares = measured(lambda: scenario_spread(args.port, codes, args))
+            report("Bookings spread over all free slots", (result, shares),
+                   f"{result.rate(201):,.0f} bookings/s; {free:,} free seats before")
+            over = oversold(env)
+            print(f"\nSeats sold beyond capacity after the spread run: {over}")
+            failed = over > 0
+        if "hot" in only:
+            print("\nHot slot (bench/booking_contention.py):", flush=True)
+            hot = subprocess.run([PYTHON, "bench/booking_contention.py", f"http://{HOST}:{args.port}",
+                                  "-n", str(args.hot), "--window", "kita", "-c", str(args.concurrency),
+                                  "--forwarded-for"], cwd=ROOT, env=env)
+            failed = failed or hot.returncode != 0
         over = oversold(env)
         print(f"Seats sold beyond capacity after all runs: {over}")
         failed = failed or over > 0
