@@ -17,7 +17,8 @@ with Redis database 14 as cache and broker, and runs, one after the other:
    each request from its own client address through X-Forwarded-For, as
    behind the load balancer);
 4. one hot slot: bench/booking_contention.py, N residents at once for a slot
-   with M seats;
+   with M seats; and last, in-process, bench/cost.py: the web process's own
+   CPU time per request;
 
 each with C closed-loop clients for D seconds, and prints throughput, median
 and p95 latency, the status counts, and the seats sold beyond capacity
@@ -242,8 +243,8 @@ def main():
     parser.add_argument("--past", type=int, default=50_000, help="past bookings to seed (default 50,000)")
     parser.add_argument("--hot", type=int, default=500, help="residents rushing the hot slot (default 500)")
     parser.add_argument("--keep", action="store_true", help="keep the server and the database afterwards")
-    parser.add_argument("--only", default="availability,calendar,spread,hot",
-                        help="comma-separated scenarios to run (default: all four)")
+    parser.add_argument("--only", default="availability,calendar,spread,hot,cost",
+                        help="comma-separated scenarios to run (default: all: availability,calendar,spread,hot,cost)")
     args = parser.parse_args()
     env = bench_env(args.port)
 
@@ -284,6 +285,9 @@ def main():
         over = oversold(env)
         print(f"Seats sold beyond capacity after all runs: {over}")
         failed = failed or over > 0
+        if "cost" in only:
+            print("\nCPU cost per request in the web process alone (bench/cost.py):\n", flush=True)
+            sh([PYTHON, "bench/cost.py"], env=env)
     finally:
         if args.keep:
             print(f"server left running (pid {server.pid}) on port {args.port}; database {DB} kept")
