@@ -21,6 +21,7 @@ from eligibility import urls as eligibility_urls
 from portal import info_urls
 from reservations import calendars, impact, services
 from reservations.models import Booking, Window
+from tests.browser.helpers import first_bookable_slot
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,14 +133,7 @@ def site(request, browser, live_server, today):
 
 
 def first_free_slot(code="kita"):
-    """Return (day, start) of the first bookable slot of ``code``."""
-    today = timezone.localdate()
-    first, last = calendars.booking_window(today)
-    window = Window.objects.with_rules().get(code=code)
-    for day in calendars.window_availability(window, first, last, today=today):
-        if day.bookable:
-            return day.date, day.slots[0].start
-    raise AssertionError("no bookable day")
+    return first_bookable_slot(code)
 
 
 def take_every_seat(code, day, start):

@@ -4,22 +4,14 @@ import re
 
 import pytest
 
-from reservations import calendars
-from reservations.models import Booking, Window
+from reservations.models import Booking
+from tests.browser.helpers import first_bookable_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def first_bookable_day(code="kita"):
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    first, last = calendars.booking_window(today)
-    window = Window.objects.with_rules().get(code=code)
-    for day in calendars.window_availability(window, first, last, today=today):
-        if day.bookable:
-            return day.date, day.slots[0].start
-    raise AssertionError("no bookable day")
+    return first_bookable_slot(code)
 
 
 def fill_in_the_path(page, live_server):

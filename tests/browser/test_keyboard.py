@@ -7,10 +7,9 @@ at the top of the form and linked to their fields.
 """
 
 import pytest
-from django.utils import timezone
 
-from reservations import calendars
-from reservations.models import Booking, Window
+from reservations.models import Booking
+from tests.browser.helpers import bookable_days
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,10 +76,7 @@ def retype(page, predicate, text):
 
 
 def first_bookable_day(code="kita"):
-    today = timezone.localdate()
-    first, last = calendars.booking_window(today)
-    window = Window.objects.with_rules().get(code=code)
-    days = [day for day in calendars.window_availability(window, first, last, today=today) if day.bookable]
+    days = bookable_days(code)
     assert len(days) >= 2, "needs two bookable days"
     return days
 
