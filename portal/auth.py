@@ -67,6 +67,24 @@ class ThrottledLoginView(LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if any(error.code == "throttled" for error in form.errors.as_data().get("__all__", [])):
+        if throttled(form):
             response.status_code = 429
         return response
+
+
+def throttled(form):
+    """Whether ``form`` was refused by the login throttle."""
+    return form is not None and any(
+        error.code == "throttled" for error in form.errors.as_data().get("__all__", [])
+    )
+
+
+def admin_login(request, **kwargs):
+    """The Django admin's login, answering 429 (with its form and message) once throttled."""
+    from django.contrib import admin
+
+    response = admin.site.login(request, **kwargs)
+    context = getattr(response, "context_data", None) or {}
+    if request.method == "POST" and throttled(context.get("form")):
+        response.status_code = 429
+    return response

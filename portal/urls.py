@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 
 from . import views
 from .api import api
-from .auth import ThrottledAdminAuthenticationForm
+from .auth import ThrottledAdminAuthenticationForm, admin_login
 
 admin.site.site_header = admin.site.site_title = "新潟市マイナンバーカード ポータル管理"
 admin.site.index_title = "管理"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under /api/ answers in JSON too (API.md: unknown paths are 404).
     re_path(r"^api/", lambda request, *args, **kwargs: JsonResponse({"error": "not_found"}, status=404)),
+    path(f"{settings.ADMIN_PATH}login/", admin_login, name="admin_login_throttled"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -225,7 +225,8 @@ def test_admin_login_is_throttled_too(client, admin_user, clear_cache):
     for _ in range(5):
         client.post(url, {"username": "city-admin", "password": "wrong"})
     response = client.post(url, {"username": "city-admin", "password": "Str0ng-Admin-Pass!"})
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    assert "ログインに失敗した回数が多すぎます" in response.content.decode()  # the admin speaks Japanese
 
 
 def test_sessions_expire_after_thirty_idle_minutes(client, clerk_kita, clear_cache):
