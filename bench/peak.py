@@ -55,7 +55,7 @@ def bench_env(port):
         REDIS_URL="redis://127.0.0.1:6379/14",
         TRUST_X_FORWARDED_FOR="1",
         SECRET_KEY="bench-only-" + "k" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",  # testserver: bench/cost.py's in-process client
         LOG_LEVEL="WARNING",
         DEBUG="0",
     )
