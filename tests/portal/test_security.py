@@ -66,3 +66,14 @@ def test_a_full_booking_flow_logs_no_personal_data(client, caplog, booking_day):
     for secret in [person.name, person.kana, person.notice_number, "0259876543", "025-987-6543", "hanako.secret"]:
         assert secret not in logged
         assert secret not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_every_cookie_is_http_only_and_same_site(client, city_windows):
+    client.get("/book/")  # sets the CSRF cookie
+    client.post("/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    cookies = client.cookies
+    assert {"csrftoken", "sessionid"} <= set(cookies)
+    for name, morsel in cookies.items():
+        assert morsel["httponly"], name
+        assert morsel["samesite"] == "Lax", name
