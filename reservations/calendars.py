@@ -45,14 +45,19 @@ def booked_seats(window, start, end):
     return {(date, slot_start): booked for date, slot_start, booked in rows.values_list("date", "start", "booked")}
 
 
-def window_availability(window, start, end, *, today):
-    """Return the rules.DayAvailability of every day from ``start`` to ``end`` for ``window``."""
+def window_availability(window, start, end, *, today, seats=True):
+    """
+    Return the rules.DayAvailability of every day from ``start`` to ``end``
+    for ``window``. With ``seats=False`` the seats taken are not read (every
+    slot shows its full capacity): for the booking's own check, where the
+    seat counter's conditional UPDATE decides (R-B6).
+    """
     days = window_schedule(window, start, end)
     overrides = capacity_overrides(window, start, end)
     blocks = list(BookingBlock.objects.for_window(window).overlapping(start, end))
     taken = {}
-    for (date, slot_start), seats in booked_seats(window, start, end).items():
-        taken.setdefault(date, {})[slot_start] = seats
+    for (date, slot_start), count in (booked_seats(window, start, end) if seats else {}).items():
+        taken.setdefault(date, {})[slot_start] = count
     result = []
     for day in days:
         booked = taken.get(day.date, {})

@@ -88,7 +88,8 @@ def _today(now):
 
 
 def _day_availability(window, day, now):
-    return calendars.window_availability(window, day, day, today=_today(now))[0]
+    # The day's rules from the database; its seats are left to _take_seats' conditional UPDATE.
+    return calendars.window_availability(window, day, day, today=_today(now), seats=False)[0]
 
 
 def _check_slot(window, day, start, party_size, ward, now):
@@ -105,16 +106,18 @@ def _check_slot(window, day, start, party_size, ward, now):
 
 def _take_seats(window, day, start, capacity, party_size):
     """Take ``party_size`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
+    calendars.invalidate_availability([window.code])
+    slot = SlotCounter.objects.filter(window=window, date=day, start=start)
+    take = {"booked": F("booked") + party_size, "capacity": capacity}
+    if slot.filter(booked__lte=capacity - party_size).update(**take) == 1:
+        return True  # the usual case: the slot's counter exists and has the seats
+    # No counter yet (the slot's first booking), or the seats are gone: make
+    # sure the counter exists (get_or_create waits for a racing insert), then
+    # ask again with the same conditional UPDATE.
     counter, _created = SlotCounter.objects.get_or_create(
         window=window, date=day, start=start, defaults={"capacity": capacity}
     )
-    calendars.invalidate_availability([window.code])
-    return (
-        SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(
-            booked=F("booked") + party_size, capacity=capacity
-        )
-        == 1
-    )
+    return SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(**take) == 1
 
 
 def _free_seats(booking):
