@@ -5,6 +5,7 @@ LOGIN_FAILURE_WINDOW_SECONDS, logins are refused until the window ends.
 """
 
 import hashlib
+import logging
 import time
 
 from django import forms
@@ -14,6 +15,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 def _keys(request, username):
@@ -26,16 +29,23 @@ def _keys(request, username):
 
 
 def login_blocked(request, username):
-    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in _keys(request, username))
+    try:
+        return any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in _keys(request, username))
+    except Exception:  # the cache is down: the password check still applies
+        logger.warning("login throttle cache unreachable; not limiting")
+        return False
 
 
 def record_login_failure(request, username):
-    for key in _keys(request, username):
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
+    try:
+        for key in _keys(request, username):
+            cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
+    except Exception:
+        logger.warning("login throttle cache unreachable; failure not counted")
 
 
 class ThrottleMixin:

@@ -56,7 +56,9 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or not (session.session_key or session.modified):
+        if session is None or not (session.accessed or session.modified):
+            return response  # a request that did not use the session (e.g. the cached API) leaves it alone
+        if not (session.session_key or session.modified):
             return response  # an anonymous visitor without a session gets none
         try:
             keys = set(session.keys())

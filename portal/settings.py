@@ -278,7 +278,15 @@ BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 90, minimum=1)
 # Cache (rate limits): Redis when REDIS_URL is set, shared by every process;
 # in-process memory in embedded mode (one process).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a Redis that hangs must not hang every request (the
+    # cache, the limits and the availability cache all fail open).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -106,18 +106,20 @@ def _check_slot(window, day, start, party_size, ward, now):
 
 def _take_seats(window, day, start, capacity, party_size):
     """Take ``party_size`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
-    calendars.invalidate_availability([window.code])
     slot = SlotCounter.objects.filter(window=window, date=day, start=start)
     take = {"booked": F("booked") + party_size, "capacity": capacity}
-    if slot.filter(booked__lte=capacity - party_size).update(**take) == 1:
-        return True  # the usual case: the slot's counter exists and has the seats
-    # No counter yet (the slot's first booking), or the seats are gone: make
-    # sure the counter exists (get_or_create waits for a racing insert), then
-    # ask again with the same conditional UPDATE.
-    counter, _created = SlotCounter.objects.get_or_create(
-        window=window, date=day, start=start, defaults={"capacity": capacity}
-    )
-    return SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(**take) == 1
+    taken = slot.filter(booked__lte=capacity - party_size).update(**take) == 1
+    if not taken:
+        # No counter yet (the slot's first booking), or the seats are gone:
+        # make sure the counter exists (get_or_create waits for a racing
+        # insert), then ask again with the same conditional UPDATE.
+        counter, _created = SlotCounter.objects.get_or_create(
+            window=window, date=day, start=start, defaults={"capacity": capacity}
+        )
+        taken = SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(**take) == 1
+    if taken:  # a refused attempt changes nothing, so it leaves the cached availability alone
+        calendars.invalidate_availability([window.code])
+    return taken
 
 
 def _free_seats(booking):

@@ -5,7 +5,6 @@ availability stale once its transaction commits (calendars.invalidate_availabili
 """
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from . import calendars
 from .models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
@@ -13,8 +12,12 @@ from .models import BookingBlock, CapacityOverride, Closure, OpeningRule, Recurr
 CALENDAR_MODELS = (Window, OpeningRule, RecurringClosure, Closure, CapacityOverride, BookingBlock)
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def calendar_changed(sender, **kwargs):
-    if sender in CALENDAR_MODELS:
-        calendars.invalidate_availability()
+    calendars.invalidate_availability()
+
+
+# One receiver per model (not for every sender: a receiver for every model
+# would cost Django's fast deletes everywhere, e.g. of expired sessions).
+for model in CALENDAR_MODELS:
+    post_save.connect(calendar_changed, sender=model, dispatch_uid=f"availability-{model.__name__}-save")
+    post_delete.connect(calendar_changed, sender=model, dispatch_uid=f"availability-{model.__name__}-delete")

@@ -32,3 +32,10 @@ def test_a_used_session_is_refreshed_at_most_once_a_minute(client, frozen_now):
 def test_anonymous_visitors_get_no_session(client):
     response = client.get("/en/windows/")
     assert "sessionid" not in response.cookies
+
+
+def test_a_request_that_does_not_use_the_session_does_not_read_it(client, django_assert_num_queries):
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    client.get("/api/v1/windows/kita/availability")  # fills the cache
+    with django_assert_num_queries(0):  # the browser sends its session cookie with the script's fetch
+        assert client.get("/api/v1/windows/kita/availability").status_code == 200

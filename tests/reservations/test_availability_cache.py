@@ -142,3 +142,21 @@ def test_the_cached_month_tables_follow_the_bookings(client):
         booking_create(data=booking_data(start=slot.start, party=slot.capacity))
     assert link not in client.get("/en/book/kita/").content.decode()
     assert 'data-date="2026-12-02"' in client.get("/en/book/kita/").content.decode()
+
+
+def test_a_refused_booking_leaves_the_cache_alone(client, django_assert_num_queries):
+    booking_create(data=booking_data(party=2))  # the 09:00 slot is full
+    client.get(URL)
+    response = client.post("/api/v1/bookings", json.dumps(api_body()), content_type="application/json")
+    assert response.status_code == 409
+    with django_assert_num_queries(0):
+        assert client.get(URL).status_code == 200
+
+
+def test_a_deleted_closure_invalidates_too(client):
+    closure = Closure.objects.create(
+        window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 1)
+    )
+    assert client.get(URL, DAY).json()["days"][0]["bookable"] is False
+    closure.delete()
+    assert client.get(URL, DAY).json()["days"][0]["bookable"] is True

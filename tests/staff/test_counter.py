@@ -251,3 +251,19 @@ def test_failed_messages_are_shown_to_staff(client, clerk_kita, booking):
     html = client.get("/en/staff/").content.decode()
     assert "Messages that could not be sent" in html and booking.display_code in html and "550 refused" in html
     assert "Booking confirmation" in client.get(f"/en/staff/booking/{booking.code}/").content.decode()
+
+
+def test_logins_work_when_the_throttle_cache_is_down(client, clerk_kita, admin_user):
+    from unittest import mock
+
+    from django.conf import settings
+
+    with mock.patch("portal.auth.cache.get", side_effect=ConnectionError("cache down")), \
+            mock.patch("portal.auth.cache.add", side_effect=ConnectionError("cache down")):
+        wrong = client.post("/en/staff/login/", {"username": "clerk-kita", "password": "wrong"})
+        assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+        right = client.post("/en/staff/login/", {"username": "clerk-kita", "password": "Counter-Pass-2026!"})
+        assert right.status_code == 302
+        client.logout()
+        admin = client.post(f"/{settings.ADMIN_PATH}login/", {"username": "city-admin", "password": "Str0ng-Admin-Pass!"})
+        assert admin.status_code == 302
