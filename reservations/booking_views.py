@@ -84,7 +84,45 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     times of the chosen day (``?date=``) that hold the whole party.
     """
     first, last = calendars.booking_window(today)
-    days = {day.date: day for day in calendars.cached_window_availability(window, first, last, today=today)}
+    chosen = _parse_date(chosen_text)
+    in_range = chosen if chosen and first <= chosen <= last else None
+    context = {
+        "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
+        "first": first,
+        "last": last,
+        "chosen": chosen,
+        "window_param": window_param,
+    }
+    # The month tables are the costly part of the page and the same for every
+    # resident: kept rendered in the shared cache, made stale by the same
+    # versions as the availability. On a miss they are built from the
+    # database, never from the cached availability, so that what is kept
+    # under the versions read now is at least as fresh as they are.
+    html, ticket = calendars.cache_lookup(
+        window.code, "calendar-html", today.isoformat(), str(party_size), str(in_range or ""), window_param
+    )
+    days = None
+    if html is None:
+        days = {day.date: day for day in calendars.window_availability(window, first, last, today=today)}
+        context["months"] = _month_rows(days, first, last, party_size)
+        html = str(render_to_string("reservations/_booking_calendar.html", context))
+        calendars.cache_store(ticket, calendars.pack(html))
+    else:
+        html = calendars.unpack(html)
+    context["calendar_html"] = mark_safe(html)
+    day = None
+    if in_range:
+        day = days[in_range] if days else calendars.cached_window_availability(window, in_range, in_range, today=today)[0]
+    context.update(
+        chosen_day=day,
+        chosen_reason=rules.closed_reason_label(day.reason) if day and day.reason else "",
+        slots=[s for s in day.slots if s.remaining >= party_size] if day else [],
+    )
+    return context
+
+
+def _month_rows(days, first, last, party_size):
+    """Return [(month, rows of cells)] of the horizon; a cell is free when a slot holds the party."""
     months = []
     for month, weeks in _months(first, last):
         rows = []
@@ -96,30 +134,7 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
                 cells.append({"date": day, "info": info, "free": free, "in_range": info is not None})
             rows.append(cells)
         months.append((month, rows))
-    chosen = _parse_date(chosen_text)
-    day = days.get(chosen) if chosen else None
-    context = {
-        "months": months,
-        "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
-        "first": first,
-        "last": last,
-        "chosen": chosen,
-        "chosen_day": day,
-        "chosen_reason": rules.closed_reason_label(day.reason) if day and day.reason else "",
-        "slots": [s for s in day.slots if s.remaining >= party_size] if day else [],
-        "window_param": window_param,
-    }
-    # The month tables are the costly part of the page and the same for every
-    # resident: kept rendered in the shared cache beside the availability they
-    # show, and made stale by the same versions.
-    html, ticket = calendars.cache_lookup(
-        window.code, "calendar-html", today.isoformat(), str(party_size), str(chosen or ""), window_param
-    )
-    if html is None:
-        html = render_to_string("reservations/_booking_calendar.html", context)
-        calendars.cache_store(ticket, str(html))
-    context["calendar_html"] = mark_safe(html)
-    return context
+    return months
 
 
 # --- 1. Start -------------------------------------------------------------------

@@ -7,7 +7,9 @@ overrides and booking blocks, each read once for the whole range.
 """
 
 import logging
+import pickle
 import secrets
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -163,16 +165,26 @@ def cache_store(ticket, value):
         logger.warning("availability cache unreachable; entry not stored", exc_info=True)
 
 
+def pack(value):
+    """``value`` pickled and compressed, as kept in the cache (a month of slots: 60 KB -> a few KB)."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data):
+    return pickle.loads(zlib.decompress(data))
+
+
 def cached_window_availability(window, start, end, *, today):
     """
     Return window_availability(window, start, end, today=today), from the
     shared cache when a fresh entry exists (for pages and suggestions; never
     for the booking itself).
     """
-    days, ticket = cache_lookup(window.code, "days", today.isoformat(), start.isoformat(), end.isoformat())
-    if days is None:
-        days = window_availability(window, start, end, today=today)
-        cache_store(ticket, days)
+    packed, ticket = cache_lookup(window.code, "days", today.isoformat(), start.isoformat(), end.isoformat())
+    if packed is not None:
+        return unpack(packed)
+    days = window_availability(window, start, end, today=today)
+    cache_store(ticket, pack(days))
     return days
 
 

@@ -160,3 +160,15 @@ def test_a_deleted_closure_invalidates_too(client):
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is False
     closure.delete()
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is True
+
+
+def test_the_month_tables_are_built_from_the_database_not_from_the_cached_availability(client):
+    """What is kept under the versions read now must be at least as fresh as they are."""
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    with mock.patch("reservations.calendars.cached_window_availability", side_effect=AssertionError("cache read")):
+        page = client.get("/en/book/kita/").content.decode()
+        chosen = client.get("/en/book/kita/", {"date": "2026-12-01"}).content.decode()
+    assert 'data-date="2026-12-01"' in page and "/en/book/kita/2026-12-01/0900/" in chosen
+    with mock.patch("reservations.calendars.window_availability", side_effect=AssertionError("database read")):
+        again = client.get("/en/book/kita/").content.decode()  # the month tables from the cache
+    assert 'data-date="2026-12-01"' in again
