@@ -8,6 +8,7 @@ asked. Production is this same file with variables set (see README.md and
 docker-compose.yml).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -303,6 +304,15 @@ LOOKUP_FAILURE_WINDOW_SECONDS = env_int("LOOKUP_FAILURE_WINDOW_SECONDS", 600, mi
 # above what one household needs and far below what a script would send.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 30, minimum=1)
 BOOKING_RATE_WINDOW_SECONDS = env_int("BOOKING_RATE_WINDOW_SECONDS", 600, minimum=1)
+# Partner systems (ward kiosks, the reservation centre's gateway) that book and
+# look up for many residents from one address: addresses or networks, comma-separated.
+RATE_LIMIT_EXEMPT = []
+for _item in env_str("RATE_LIMIT_EXEMPT", "").split(","):
+    if _item.strip():
+        try:
+            RATE_LIMIT_EXEMPT.append(ipaddress.ip_network(_item.strip(), strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"RATE_LIMIT_EXEMPT: {exc}")
 # Staff and admin logins: failures allowed per user name and per address.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)

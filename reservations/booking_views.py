@@ -309,7 +309,7 @@ def review(request):
             messages.error(request, _("This page was out of date. Check the details and confirm again."))
             return redirect("reservations:book_review")
         if not ratelimit.take(request, ratelimit.BOOKING):
-            return render(request, "reservations/manage_blocked.html", {"booking_limit": True}, status=429)
+            return _blocked(request, ratelimit.BOOKING)
         try:
             booking = booking_create(data=data, token=token)
         except SlotFull as exc:
@@ -394,6 +394,12 @@ def _ics_response(booking):
 # --- Manage: look up, move, cancel (R-B8) ----------------------------------------------
 
 
+def _blocked(request, kind):
+    """The 429 page of a rate limit: what happened, how long to wait, whom to call."""
+    context = {"booking_limit": kind == ratelimit.BOOKING, "wait_minutes": ratelimit.wait_minutes(kind)}
+    return render(request, "reservations/manage_blocked.html", context, status=429)
+
+
 def _managed_booking(request):
     pk = request.session.get(MANAGED)
     if not pk:
@@ -405,7 +411,7 @@ def _managed_booking(request):
 def manage_lookup(request):
     if request.method == "POST":
         if ratelimit.is_blocked(request):
-            return render(request, "reservations/manage_blocked.html", status=429)
+            return _blocked(request, ratelimit.LOOKUP)
         form = LookupForm(request.POST)
         if form.is_valid() and form.cleaned_data.get("birth_date"):
             booking = find_booking(form.cleaned_data["code"], form.cleaned_data["birth_date"])

@@ -10,6 +10,7 @@ booking still goes through every rule in the database.
 """
 
 import hashlib
+import ipaddress
 import logging
 import time
 
@@ -29,6 +30,11 @@ def _limit(kind):
     return settings.BOOKING_RATE_LIMIT, settings.BOOKING_RATE_WINDOW_SECONDS
 
 
+def wait_minutes(kind):
+    """The longest wait, in whole minutes, before ``kind`` is allowed again (for the 429 page)."""
+    return max(1, -(-_limit(kind)[1] // 60))
+
+
 def client_address(request):
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.headers.get("X-Forwarded-For", "")
@@ -37,9 +43,34 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _parsed(request):
+    try:
+        return ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return None
+
+
+def _bucket(request):
+    """What one client is counted as: its IPv4 address, or its IPv6 /64 (one household's network)."""
+    address = _parsed(request)
+    if address is None:
+        return client_address(request)
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def exempt(request):
+    """Whether the client is a partner system listed in RATE_LIMIT_EXEMPT (kiosks, the reservation centre)."""
+    address = _parsed(request)
+    return address is not None and any(address in network for network in settings.RATE_LIMIT_EXEMPT)
+
+
 def _key(request, kind):
     window = int(time.time()) // _limit(kind)[1]
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{_bucket(request)}".encode()).hexdigest()[:32]
     return f"{kind}-limit:{digest}:{window}"
 
 
@@ -57,6 +88,8 @@ def _count(request, kind):
 
 def is_blocked(request, kind=LOOKUP):
     """Return whether the address has used up ``kind`` in this window."""
+    if exempt(request):
+        return False
     try:
         return (cache.get(_key(request, kind)) or 0) >= _limit(kind)[0]
     except Exception:
@@ -74,6 +107,8 @@ def record_failure(request, kind=LOOKUP):
 
 def take(request, kind=BOOKING):
     """Count one attempt of ``kind``; return False when it is over the limit (answer 429)."""
+    if exempt(request):
+        return True
     try:
         return _count(request, kind) <= _limit(kind)[0]
     except Exception:

@@ -33,6 +33,9 @@ def test_the_proxy_balances_and_sets_the_client_address():
     config = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "resolver 127.0.0.11" in config and "set $web http://web:8000;" in config
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in config  # overwritten, never appended
+    # Behind the city's TLS load balancer: its X-Forwarded-For and X-Forwarded-Proto count, and only its.
+    assert "real_ip_header X-Forwarded-For;" in config and "set_real_ip_from 10.0.0.0/8;" in config
+    assert "proxy_set_header X-Forwarded-Proto $forwarded_proto;" in config
     assert services["web"]["environment"]["TRUST_X_FORWARDED_FOR"] == "1"
 
 

@@ -207,6 +207,26 @@ def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_address(client, setti
     assert (first.status_code, second.status_code, again.status_code) == (201, 201, 429)
 
 
+def test_partner_systems_listed_in_the_settings_are_not_limited(client, settings):
+    import ipaddress
+
+    settings.BOOKING_RATE_LIMIT = 1
+    settings.RATE_LIMIT_EXEMPT = [ipaddress.ip_network("192.0.2.0/28")]
+    kiosk = client.__class__(REMOTE_ADDR="192.0.2.5")
+    assert [book(kiosk, start=start).status_code for start in ("09:00", "09:15", "09:30")] == [201, 201, 201]
+    assert [book(client, start=start).status_code for start in ("09:45", "10:00")] == [201, 429]
+
+
+def test_ipv6_clients_are_counted_per_64_network(client, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    one = client.__class__(REMOTE_ADDR="2001:db8:1:2::10")
+    same_network = client.__class__(REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    other_network = client.__class__(REMOTE_ADDR="2001:db8:1:3::10")
+    assert book(one, start="09:00").status_code == 201
+    assert book(same_network, start="09:15").status_code == 429
+    assert book(other_network, start="09:15").status_code == 201
+
+
 def test_an_unreachable_rate_limit_cache_does_not_stop_bookings(client):
     from unittest import mock
 
