@@ -24,6 +24,11 @@ class Result:
     latencies: list = field(default_factory=list)  # seconds, one per answered request
     statuses: Counter = field(default_factory=Counter)  # HTTP status (or "error") -> count
     client_cpu: float = 0.0  # CPU seconds the load generator itself used (it shares the machine)
+    by_label: dict = field(default_factory=dict)  # label -> latencies, for clients whose state has one
+
+    def only(self, label):
+        """The Result of the clients labelled ``label`` (statuses are not kept apart)."""
+        return Result(seconds=self.seconds, latencies=self.by_label.get(label, []), client_cpu=self.client_cpu)
 
     @property
     def requests(self):
@@ -44,10 +49,16 @@ class Result:
         return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
 
 
-def _client(host, port, make_request, setup, index, deadline, latencies, statuses, lock):
-    """One client: ``setup(conn, index)`` once, then ``make_request(state)`` until the deadline."""
+def _client(host, port, make_request, setup, index, ready, clock, latencies, statuses, lock):
+    """
+    One client: ``setup(conn, index)`` once, then (when every client of the
+    process is set up) ``make_request(state)`` until the deadline. A state with
+    a "label" has its latencies kept apart as well (Result.by_label).
+    """
     conn = http.client.HTTPConnection(host, port, timeout=30)
     state = setup(conn, index) if setup else {"index": index}
+    ready.wait()
+    deadline, label = clock["deadline"], state.get("label")
     mine, counts = [], Counter()
     while time.monotonic() < deadline:
         method, path, body, headers = make_request(state)
@@ -55,12 +66,10 @@ def _client(host, port, make_request, setup, index, deadline, latencies, statuse
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            payload = response.read()
+            response.read()
             elapsed = time.perf_counter() - sent
             mine.append(elapsed)
             counts[response.status] += 1
-            if "after" in state:
-                state["after"](state, response, payload)
             if response.will_close:
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -70,18 +79,22 @@ def _client(host, port, make_request, setup, index, deadline, latencies, statuse
             conn = http.client.HTTPConnection(host, port, timeout=30)
     conn.close()
     with lock:
-        latencies.extend(mine)
+        latencies.setdefault(label, []).extend(mine)
         statuses.update(counts)
 
 
 def _process(host, port, make_request, setup, first_index, threads, start_at, duration, queue):
-    latencies, statuses, lock = [], Counter(), threading.Lock()
+    latencies, statuses, lock, clock = {}, Counter(), threading.Lock(), {}
     while time.time() < start_at:  # every process starts at the same moment
         time.sleep(0.001)
-    deadline = time.monotonic() + duration
-    cpu = time.process_time()
+
+    def go():  # the clock starts once every client is set up (setup is not measured)
+        clock["deadline"] = time.monotonic() + duration
+        clock["cpu"] = time.process_time()
+
+    ready = threading.Barrier(threads, action=go)
     workers = [
-        threading.Thread(target=_client, args=(host, port, make_request, setup, first_index + i, deadline,
+        threading.Thread(target=_client, args=(host, port, make_request, setup, first_index + i, ready, clock,
                                                latencies, statuses, lock))
         for i in range(threads)
     ]
@@ -89,7 +102,7 @@ def _process(host, port, make_request, setup, first_index, threads, start_at, du
         worker.start()
     for worker in workers:
         worker.join()
-    queue.put((latencies, dict(statuses), time.process_time() - cpu))
+    queue.put((latencies, dict(statuses), time.process_time() - clock["cpu"]))
 
 
 def run(host, port, make_request, *, concurrency=64, duration=10.0, processes=2, setup=None):
@@ -113,7 +126,10 @@ def run(host, port, make_request, *, concurrency=64, duration=10.0, processes=2,
     result = Result(seconds=duration)
     for _ in children:
         latencies, statuses, cpu = queue.get()
-        result.latencies.extend(latencies)
+        for label, values in latencies.items():
+            result.latencies.extend(values)
+            if label is not None:
+                result.by_label.setdefault(label, []).extend(values)
         result.statuses.update(statuses)
         result.client_cpu += cpu
     for child in children:

@@ -13,10 +13,12 @@ with Redis database 14 as cache and broker, and runs, one after the other:
    the window drawn at random per request;
 2. the booking calendar page: GET /book/<code>/ (each client has gone
    through the start page first, so it has a session);
-3. bookings spread over the free slots of all windows (POST /api/v1/bookings,
+3. availability reads while 8 of the clients make bookings (each booking
+   invalidates its window's cached answers);
+4. bookings spread over the free slots of all windows (POST /api/v1/bookings,
    each request from its own client address through X-Forwarded-For, as
    behind the load balancer);
-4. one hot slot: bench/booking_contention.py, N residents at once for a slot
+5. one hot slot: bench/booking_contention.py, N residents at once for a slot
    with M seats; and last, in-process, bench/cost.py: the web process's own
    CPU time per request;
 
@@ -215,6 +217,32 @@ def scenario_spread(port, codes, args):
     return result, len(slots)
 
 
+def scenario_mixed(port, codes, args, bookers=8):
+    """Availability reads while bookings are made: every booking invalidates its window's entries."""
+    names = [code for code, _ward in codes]
+    slots = free_slots(port, codes)
+    run_id = random.randrange(10**6)
+
+    def setup(conn, index):
+        return {"index": index, "n": 0, "rng": random.Random(index), "label": "book" if index < bookers else "read"}
+
+    def make(state):
+        if state["label"] == "read":
+            return "GET", f"/api/v1/windows/{random.choice(names)}/availability", None, {"Accept-Encoding": "gzip"}
+        state["n"] += 1
+        code, ward, day, start = state["rng"].choice(slots)
+        body = json.dumps({
+            "window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
+            "email": "bench@example.jp",
+            "people": [{"notice_number": f"5{run_id:06d}{state['index']:03d}{state['n']:05d}", "name": "新潟 太郎",
+                        "kana": "ニイガタ タロウ", "birth_date": "1990-04-01"}],
+        })
+        address = f"10.{state['index']}.{state['n'] // 250 % 250}.{state['n'] % 250 + 1}"
+        return "POST", "/api/v1/bookings", body, {"Content-Type": "application/json", "X-Forwarded-For": address}
+
+    return load.run(HOST, port, make, concurrency=args.concurrency, duration=args.duration, setup=setup)
+
+
 def oversold(env):
     """Seats sold beyond capacity, counted from the bookings themselves."""
     script = (
@@ -243,8 +271,8 @@ def main():
     parser.add_argument("--past", type=int, default=50_000, help="past bookings to seed (default 50,000)")
     parser.add_argument("--hot", type=int, default=500, help="residents rushing the hot slot (default 500)")
     parser.add_argument("--keep", action="store_true", help="keep the server and the database afterwards")
-    parser.add_argument("--only", default="availability,calendar,spread,hot,cost",
-                        help="comma-separated scenarios to run (default: all: availability,calendar,spread,hot,cost)")
+    parser.add_argument("--only", default="availability,calendar,mixed,spread,hot,cost",
+                        help="comma-separated scenarios (default: all: availability,calendar,mixed,spread,hot,cost)")
     args = parser.parse_args()
     env = bench_env(args.port)
 
@@ -269,6 +297,12 @@ def main():
         if "calendar" in only:
             report("Booking calendar page `/book/<code>/`",
                    measured(lambda: scenario_calendar(args.port, codes, args)))
+        if "mixed" in only:
+            result, shares = measured(lambda: scenario_mixed(args.port, codes, args))
+            reads = result.only("read")
+            report(f"Availability JSON while {8} clients book", (reads, shares),
+                   f"{result.rate(201):,.0f} bookings/s meanwhile, each invalidating its window; "
+                   f"statuses of all: {dict(sorted(result.statuses.items(), key=str))}")
         if "spread" in only:
             (result, free), shares = measured(lambda: scenario_spread(args.port, codes, args))
             report("Bookings spread over all free slots", (result, shares),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays as holidays_lib
 from dateutil.relativedelta import relativedelta, weekday as dateutil_weekday
@@ -177,8 +178,9 @@ class DaySchedule:
     partial_closures: tuple[Closure, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class SlotAvailability:
+class SlotAvailability(NamedTuple):
+    """One slot's seats (a named tuple: a month of a window is ~800 of them, built on every recompute)."""
+
     start: time
     end: time
     capacity: int
@@ -254,6 +256,7 @@ def opening_hours(day, rules):
     return (every_week.opens_at, every_week.closes_at)
 
 
+@lru_cache(maxsize=256)  # a handful of distinct opening hours; the slots are immutable
 def slots_between(opens_at, closes_at, minutes):
     """
     Return the slots from opening time on, each ``minutes`` long; the last one
