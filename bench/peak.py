@@ -192,28 +192,33 @@ def scenario_calendar(port, codes, args):
     return load.run(HOST, port, make, concurrency=args.concurrency, duration=args.duration, setup=setup)
 
 
+def booking_request(state, slots, series):
+    """A booking for a random free seat, from the client's own address, with a notice number of its own."""
+    state["n"] += 1
+    code, ward, day, start = state["rng"].choice(slots)
+    body = json.dumps({
+        "window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
+        "email": "bench@example.jp",
+        "people": [{"notice_number": f"{series}{state['index']:03d}{state['n']:05d}", "name": "新潟 太郎",
+                    "kana": "ニイガタ タロウ", "birth_date": "1990-04-01"}],
+    })
+    address = f"10.{state['index']}.{state['n'] // 250 % 250}.{state['n'] % 250 + 1}"
+    return "POST", "/api/v1/bookings", body, {"Content-Type": "application/json", "X-Forwarded-For": address}
+
+
+def booking_client(index, label=None):
+    return {"index": index, "n": 0, "rng": random.Random(index), "label": label}
+
+
 def scenario_spread(port, codes, args):
     slots = free_slots(port, codes)
-    random.shuffle(slots)
-    run_id = random.randrange(10**6)
-
-    def setup(conn, index):
-        return {"index": index, "n": 0, "rng": random.Random(index)}
+    series = f"7{random.randrange(10**6):06d}"  # 15-digit notice numbers, distinct on every run
 
     def make(state):
-        state["n"] += 1
-        rng = state["rng"]
-        code, ward, day, start = rng.choice(slots)
-        number = f"7{run_id:06d}{state['index']:03d}{state['n']:05d}"
-        body = json.dumps({
-            "window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
-            "email": "bench@example.jp",
-            "people": [{"notice_number": number, "name": "新潟 太郎", "kana": "ニイガタ タロウ", "birth_date": "1990-04-01"}],
-        })
-        address = f"10.{state['index']}.{state['n'] // 250 % 250}.{state['n'] % 250 + 1}"
-        return "POST", "/api/v1/bookings", body, {"Content-Type": "application/json", "X-Forwarded-For": address}
+        return booking_request(state, slots, series)
 
-    result = load.run(HOST, port, make, concurrency=args.concurrency, duration=args.duration, setup=setup)
+    result = load.run(HOST, port, make, concurrency=args.concurrency, duration=args.duration,
+                      setup=lambda conn, index: booking_client(index))
     return result, len(slots)
 
 
@@ -221,24 +226,15 @@ def scenario_mixed(port, codes, args, bookers=8):
     """Availability reads while bookings are made: every booking invalidates its window's entries."""
     names = [code for code, _ward in codes]
     slots = free_slots(port, codes)
-    run_id = random.randrange(10**6)
+    series = f"5{random.randrange(10**6):06d}"
 
     def setup(conn, index):
-        return {"index": index, "n": 0, "rng": random.Random(index), "label": "book" if index < bookers else "read"}
+        return booking_client(index, "book" if index < bookers else "read")
 
     def make(state):
         if state["label"] == "read":
             return "GET", f"/api/v1/windows/{random.choice(names)}/availability", None, {"Accept-Encoding": "gzip"}
-        state["n"] += 1
-        code, ward, day, start = state["rng"].choice(slots)
-        body = json.dumps({
-            "window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
-            "email": "bench@example.jp",
-            "people": [{"notice_number": f"5{run_id:06d}{state['index']:03d}{state['n']:05d}", "name": "新潟 太郎",
-                        "kana": "ニイガタ タロウ", "birth_date": "1990-04-01"}],
-        })
-        address = f"10.{state['index']}.{state['n'] // 250 % 250}.{state['n'] % 250 + 1}"
-        return "POST", "/api/v1/bookings", body, {"Content-Type": "application/json", "X-Forwarded-For": address}
+        return booking_request(state, slots, series)
 
     return load.run(HOST, port, make, concurrency=args.concurrency, duration=args.duration, setup=setup)
 
