@@ -11,8 +11,8 @@ import secrets
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
@@ -25,6 +25,7 @@ from .forms import ContactForm, LookupForm, PersonPageForm, StartForm
 from .models import Attendance, Booking, Window
 from .services import (
     BookingData,
+    NOTICE_NUMBER_REPEATED,
     BookingRefused,
     NotChangeable,
     PersonData,
@@ -116,7 +117,7 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     context.update(
         chosen_day=day,
         chosen_reason=rules.closed_reason_label(day.reason) if day and day.reason else "",
-        slots=[s for s in day.slots if s.remaining >= party_size] if day else [],
+        slots=rules.slots_for_party(day, party_size) if day else [],
     )
     return context
 
@@ -130,7 +131,7 @@ def _month_rows(days, first, last, party_size):
             cells = []
             for day in week:
                 info = days.get(day) if day else None
-                free = bool(info and any(s.remaining >= party_size for s in info.slots))
+                free = bool(info and rules.slots_for_party(info, party_size))
                 cells.append({"date": day, "info": info, "free": free, "in_range": info is not None})
             rows.append(cells)
         months.append((month, rows))
@@ -215,12 +216,9 @@ def details(request, code, date, start):
         people = _person_forms(request, party_size, request.POST)
         contact = ContactForm(request.POST)
         if all(form.is_valid() for form in people) and contact.is_valid():
-            seen = set()
-            for form in people:  # the second use of a number is the error, on its own field
-                number = form.cleaned_data["notice_number"]
-                if number in seen:
-                    form.add_error("notice_number", _("Each person needs their own issuance notice number."))
-                seen.add(number)
+            # The second use of a number is the error, on its own field (R-B4).
+            for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
+                people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
             if all(form.is_valid() for form in people):
                 request.session[DETAILS] = {
                     "people": [

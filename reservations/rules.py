@@ -694,6 +694,24 @@ def parse_code(value):
     return value
 
 
+def slots_for_party(day, party_size):
+    """Return the slots of the DayAvailability ``day`` with seats for the whole party (R-B6)."""
+    return [slot for slot in day.slots if slot.remaining >= party_size]
+
+
+def repeated_positions(values):
+    """
+    Return the positions in ``values`` of a value already seen before it:
+    each person of a party needs their own issuance-notice number (R-B4).
+    """
+    seen, repeated = set(), []
+    for position, value in enumerate(values):
+        if value in seen:
+            repeated.append(position)
+        seen.add(value)
+    return repeated
+
+
 def nearest_free_slots(wanted, days, party_size, limit=5):
     """
     Return up to ``limit`` (date, SlotAvailability) with at least
@@ -704,11 +722,9 @@ def nearest_free_slots(wanted, days, party_size, limit=5):
     for day in days:
         if not day.bookable:
             continue
-        for slot in day.slots:
-            if slot.remaining >= party_size:
-                moment = datetime.combine(day.date, slot.start)
-                if moment == wanted:
-                    continue
+        for slot in slots_for_party(day, party_size):
+            moment = datetime.combine(day.date, slot.start)
+            if moment != wanted:
                 candidates.append((abs(moment - wanted), moment, day.date, slot))
     candidates.sort(key=lambda item: (item[0], item[1]))
     return [(day, slot) for _distance, _moment, day, slot in candidates[:limit]]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 
 from . import calendars, outbox, rules
 from .models import Booking, BookingEvent, BookingPerson, SlotCounter, Window
@@ -138,14 +138,14 @@ def alternatives_for(window, day, start, party_size, now, limit=5):
     return [(window, d, slot) for d, slot in rules.nearest_free_slots(wanted, days, party_size, limit)]
 
 
+NOTICE_NUMBER_REPEATED = _lazy("Each person needs their own issuance notice number.")
+
+
 def _duplicate_notice_errors(people, exclude_booking=None):
     numbers = [person.notice_number for person in people]
     errors = {}
-    seen = set()
-    for index, number in enumerate(numbers):
-        if number in seen:
-            errors[f"people.{index}.notice_number"] = [_("Each person needs their own issuance notice number.")]
-        seen.add(number)
+    for index in rules.repeated_positions(numbers):
+        errors[f"people.{index}.notice_number"] = [NOTICE_NUMBER_REPEATED]
     taken = BookingPerson.objects.filter(notice_number__in=numbers, active=True)
     if exclude_booking is not None:
         taken = taken.exclude(booking=exclude_booking)

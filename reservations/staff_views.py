@@ -280,7 +280,7 @@ def booking_move(request, code):
                 messages.success(request, _("The booking has been moved."))
                 return redirect("staff:booking", code=booking.code)
     availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
-    slots = [s for s in availability.slots if s.remaining >= booking.party_size]
+    slots = rules.slots_for_party(availability, booking.party_size)
     return render(request, "staff/move.html", {
         "booking": booking, "windows": windows, "window": window, "day": day, "slots": slots,
         "reason": rules.closed_reason_label(availability.reason) if availability.reason else "",

@@ -159,3 +159,21 @@ def test_nearest_free_slots_prefer_the_closest_time_with_enough_seats():
 )
 def test_cancellable(status, when, expected):
     assert rules.cancellable(status, when, datetime(2026, 11, 25, 10)) is expected
+
+
+@pytest.mark.parametrize(
+    "numbers, repeated",
+    [([], []), (["1"], []), (["1", "2"], []), (["1", "1"], [1]), (["1", "2", "1", "1"], [2, 3]), (["2", "1", "2"], [2])],
+)
+def test_repeated_notice_numbers_are_the_later_positions(numbers, repeated):
+    assert rules.repeated_positions(numbers) == repeated
+
+
+@pytest.mark.parametrize("party, starts", [(1, [time(9), time(9, 15)]), (2, [time(9)]), (3, [])])
+def test_slots_for_party_keep_those_with_seats_for_everyone(party, starts):
+    day = rules.DayAvailability(
+        date(2026, 12, 3), True, None,
+        (rules.SlotAvailability(time(9), time(9, 15), 2, 2), rules.SlotAvailability(time(9, 15), time(9, 30), 2, 1),
+         rules.SlotAvailability(time(9, 30), time(9, 45), 2, 0)),
+    )
+    assert [slot.start for slot in rules.slots_for_party(day, party)] == starts
