@@ -47,3 +47,26 @@ def test_embedded_defaults(settings):
     assert (settings.BOOKING_LEAD_DAYS, settings.BOOKING_HORIZON_DAYS) == (1, 30)
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def _settings_in(env):
+    """Import portal.settings afresh in a child process with ``env`` added; return its stdout or stderr."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from portal import settings as s; "
+        "print(s.CACHES['default'].get('OPTIONS'), [str(n) for n in s.RATE_LIMIT_EXEMPT])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, **env}, cwd=str(portal_settings.BASE_DIR))
+    return result.returncode, result.stdout.strip() or result.stderr.strip().splitlines()[-1]
+
+
+def test_a_hanging_redis_cannot_hang_requests_and_partners_parse():
+    code, out = _settings_in({"REDIS_URL": "redis://127.0.0.1:6379/15", "RATE_LIMIT_EXEMPT": "192.0.2.5, 2001:db8::/48"})
+    assert code == 0
+    assert out == "{'socket_connect_timeout': 0.5, 'socket_timeout': 0.5} ['192.0.2.5/32', '2001:db8::/48']"
+    code, out = _settings_in({"RATE_LIMIT_EXEMPT": "not-a-network"})
+    assert code != 0 and "RATE_LIMIT_EXEMPT" in out
