@@ -30,8 +30,9 @@ from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from reservations import calendars, rules  # noqa: E402
+from reservations import rules
 from reservations.models import Booking, BookingPerson, SlotCounter, Window  # noqa: E402
+from reservations.schedule import calendars  # noqa: E402
 
 BATCH = 5_000
 PAST_STATUSES = [(Booking.Status.ISSUED, 80), (Booking.Status.NO_SHOW, 7), (Booking.Status.CANCELLED, 13)]

@@ -11,11 +11,11 @@ on the pages, each date as three fields (year, month, day).
 import datetime as dt
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.forms import YES_NO
-
-from reservations.forms import DateOfBirthMixin
+from portal.forms import DateOfBirthMixin
 
 from . import lifecycle
 

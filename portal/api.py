@@ -97,6 +97,6 @@ def on_not_found(request, exc):
     return api.create_response(request, {"error": "not_found"}, status=404)
 
 
-api.add_router("/", "reservations.api.router")
+api.add_router("/", "reservations.booking.api.router")
 api.add_router("/eligibility/", "eligibility.api.router")
 api.add_router("/fees/", "fees.api.router")

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def _keys(request, username):
     window = int(time.time()) // settings.LOGIN_FAILURE_WINDOW_SECONDS
-    from reservations.ratelimit import client_address
+    from portal.ratelimit import client_address
 
     address = client_address(request) if request else ""
     digest = lambda value: hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]  # noqa: E731

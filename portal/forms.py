@@ -1,6 +1,34 @@
 """Form pieces shared by the apps' pages."""
 
+from datetime import date
+
+from django import forms
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 # A yes/no question as radio buttons (the pages work without JavaScript).
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+
+class DateOfBirthMixin:
+    """Date of birth as three fields, year, month and day (the DADS pattern)."""
+
+    def add_birth_fields(self):
+        self.fields["birth_year"] = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+        self.fields["birth_month"] = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+        self.fields["birth_day"] = forms.IntegerField(label=_("Day"), min_value=1, max_value=31)
+        for name, size in (("birth_year", 4), ("birth_month", 2), ("birth_day", 2)):
+            self.fields[name].widget = forms.TextInput(
+                attrs={"inputmode": "numeric", "size": size, "maxlength": size, "autocomplete": "off", "class": f"date-part date-part-{size}"}
+            )
+            self.fields[name].error_group = _("Date of birth")  # "Date of birth (Year)" in the error summary
+
+    def birth_date_from_parts(self, cleaned):
+        parts = [cleaned.get(name) for name in ("birth_year", "birth_month", "birth_day")]
+        if None in parts:
+            return None
+        try:
+            return date(*parts)
+        except ValueError:
+            self.add_error("birth_day", _("That date does not exist."))
+            return None

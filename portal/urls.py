@@ -25,7 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("reservations.urls")),
-    path("staff/", include("reservations.staff_urls")),
+    path("staff/", include("reservations.counter.urls")),
     path("what-to-bring/", include("eligibility.urls")),
     path("fees/", include("fees.urls")),
     path("guide/", include("portal.info_urls")),

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from . import impact, rules
-from .models import (
+from reservations import rules
+from reservations.booking import services
+from reservations.models import (
     Booking,
     BookingBlock,
     BookingEvent,
@@ -15,6 +17,7 @@ from .models import (
     RecurringClosure,
     Window,
 )
+from reservations.schedule import impact
 
 # The flag the confirmation page posts back: a digest of the bookings the
 # admin saw, so a list that changed meanwhile is shown again (R-S3).
@@ -62,7 +65,7 @@ class ImpactConfirmationMixin:
         raise ImpactNotConfirmed(bookings, marks=marks, changed=bool(confirmed))
 
     def mark_hit_bookings(self, request, bookings, reason):
-        marked = impact.mark_affected(bookings, actor=request.user, reason=reason)
+        marked = services.bookings_mark_affected(bookings, actor=request.user, reason=reason)
         if marked:
             self.message_user(
                 request,
@@ -142,7 +145,7 @@ def _dates(start, end):
 def in_language(describe):
     """
     Return ``describe()`` as a function of a language code, run in that
-    language: mark_affected writes the audit trail in Japanese and each
+    language: bookings_mark_affected writes the audit trail in Japanese and each
     closure notice in its booking's language.
     """
 

@@ -7,4 +7,7 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Pickup windows and bookings")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the cache invalidation)
+        # Connect the cache invalidation and register the Celery tasks (the
+        # outbox hands messages to them by name).
+        from reservations.messaging import tasks  # noqa: F401
+        from reservations.schedule import signals  # noqa: F401

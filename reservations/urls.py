@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import booking_views, views
+from reservations.booking import views as booking_views
+from reservations.schedule import views
 
 app_name = "reservations"
 

@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from reservations import calendars
 from reservations.models import Window
+from reservations.schedule import calendars
 
 
 def bookable_days(code="kita"):

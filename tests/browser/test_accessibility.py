@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from eligibility import urls as eligibility_urls
 from portal import info_urls
-from reservations import calendars, impact, services
+from reservations.booking import services
 from reservations.models import Booking, Window
+from reservations.schedule import calendars
 from tests.browser.helpers import first_bookable_slot
 from tests.reservations.factories import NOW, booking_data
 
@@ -161,7 +162,7 @@ def bookings(today, clerk_kita):
     services.booking_transition(booking=made["issued"], action="issue", actor=clerk_kita)
     services.booking_transition(booking=made["no_show"], action="no_show", actor=clerk_kita)
     services.booking_cancel(booking=made["cancelled"], actor=clerk_kita, reason="電話で取消", by_staff=True)
-    impact.mark_affected([made["affected"]], actor=None, reason="臨時休業")
+    services.bookings_mark_affected([made["affected"]], actor=None, reason="臨時休業")
     day, start = first_free_slot()
     made["future"] = services.booking_create(data=booking_data(kita, date=day, start=start), now=NOW)
     for booking in made.values():

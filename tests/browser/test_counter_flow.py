@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from reservations.booking.services import booking_create
 from reservations.models import StaffAssignment, Window
-from reservations.services import booking_create
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = pytest.mark.django_db(transaction=True)

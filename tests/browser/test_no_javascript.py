@@ -10,8 +10,8 @@ import re
 
 import pytest
 
+from reservations.booking.services import booking_create
 from reservations.models import Booking, SlotCounter
-from reservations.services import booking_create
 from tests.reservations.factories import NOW, booking_data, person
 
 pytestmark = pytest.mark.django_db(transaction=True)

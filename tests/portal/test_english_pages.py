@@ -18,10 +18,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from reservations import impact, outbox
 from reservations.admin import closure_reason, in_language
+from reservations.booking import services
+from reservations.booking.services import booking_cancel, booking_create, booking_reschedule, booking_transition
+from reservations.messaging import outbox
 from reservations.models import Booking, BookingBlock, Closure, Message, Window
-from reservations.services import booking_cancel, booking_create, booking_reschedule, booking_transition
 from tests.conftest import TOKYO
 from tests.reservations.factories import NOW, api_body, booking_data, notice_number
 
@@ -306,7 +307,7 @@ def english_booking(status="booked", *, window="kita", date=dt.date(2026, 11, 26
         booking_cancel(booking=booking, reason="resident", now=NOW)
     elif status == "affected":
         closure = closure_on(date, window=booking.window, start_time=start)
-        impact.mark_affected([booking], actor=None, reason=in_language(lambda: closure_reason(closure)))
+        services.bookings_mark_affected([booking], actor=None, reason=in_language(lambda: closure_reason(closure)))
     booking.refresh_from_db()
     assert booking.status == status
     return booking
@@ -630,7 +631,7 @@ def test_emails_have_no_japanese_in_english(leaks):
         data=booking_data("cityhall", date=dt.date(2026, 12, 4), start=half_past_nine, language="en"), now=NOW
     )
     closure = closure_on(dt.date(2026, 12, 4))
-    impact.mark_affected([affected], actor=None, reason=in_language(lambda: closure_reason(closure)))
+    services.bookings_mark_affected([affected], actor=None, reason=in_language(lambda: closure_reason(closure)))
     reminder = booking_create(
         data=booking_data("cityhall", date=dt.date(2026, 12, 5), start=half_past_nine, language="en"), now=NOW
     )

@@ -4,8 +4,8 @@ import datetime as dt
 import itertools
 import zoneinfo
 
+from reservations.booking.services import BookingData, PersonData
 from reservations.models import Window
-from reservations.services import BookingData, PersonData
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 # 2026-11-25 (Wednesday) 10:00 in Niigata: tomorrow is bookable, 26 Dec is not.

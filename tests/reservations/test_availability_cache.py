@@ -10,8 +10,8 @@ from unittest import mock
 
 import pytest
 
+from reservations.booking.services import booking_cancel, booking_create
 from reservations.models import Booking, Closure, SlotCounter, Window
-from reservations.services import booking_cancel, booking_create
 
 from .factories import api_body, booking_data
 
@@ -79,7 +79,7 @@ def test_while_one_request_recomputes_the_others_serve_the_previous_answer(clien
 
     assert first_slot(client)["remaining"] == 2
     booking_create(data=booking_data())
-    with mock.patch("reservations.calendars.cache", AnotherProcessIsRecomputing()):
+    with mock.patch("reservations.schedule.calendars.cache", AnotherProcessIsRecomputing()):
         assert first_slot(client)["remaining"] == 2  # the previous answer, for the moment
     assert first_slot(client)["remaining"] == 1  # the first request after it recomputes
 
@@ -115,8 +115,8 @@ def test_the_booking_rechecks_in_the_database_not_the_cache(client):
 
 
 def test_an_unreachable_cache_falls_back_to_the_database(client):
-    with mock.patch("reservations.calendars.cache.get_many", side_effect=ConnectionError("cache down")), \
-            mock.patch("reservations.calendars.cache.set_many", side_effect=ConnectionError("cache down")):
+    with mock.patch("reservations.schedule.calendars.cache.get_many", side_effect=ConnectionError("cache down")), \
+            mock.patch("reservations.schedule.calendars.cache.set_many", side_effect=ConnectionError("cache down")):
         assert first_slot(client)["remaining"] == 2
         booking_create(data=booking_data())
         assert first_slot(client)["remaining"] == 1
@@ -130,7 +130,7 @@ def test_the_cache_can_be_turned_off(client, settings):
 
 
 def test_the_cached_month_tables_follow_the_bookings(client):
-    from reservations import calendars
+    from reservations.schedule import calendars
 
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
     link = 'data-date="2026-12-01"'
@@ -165,10 +165,10 @@ def test_a_deleted_closure_invalidates_too(client):
 def test_the_month_tables_are_built_from_the_database_not_from_the_cached_availability(client):
     """What is kept under the versions read now must be at least as fresh as they are."""
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
-    with mock.patch("reservations.calendars.cached_window_availability", side_effect=AssertionError("cache read")):
+    with mock.patch("reservations.schedule.calendars.cached_window_availability", side_effect=AssertionError("cache read")):
         page = client.get("/en/book/kita/").content.decode()
         chosen = client.get("/en/book/kita/", {"date": "2026-12-01"}).content.decode()
     assert 'data-date="2026-12-01"' in page and "/en/book/kita/2026-12-01/0900/" in chosen
-    with mock.patch("reservations.calendars.window_availability", side_effect=AssertionError("database read")):
+    with mock.patch("reservations.schedule.calendars.window_availability", side_effect=AssertionError("database read")):
         again = client.get("/en/book/kita/").content.decode()  # the month tables from the cache
     assert 'data-date="2026-12-01"' in again

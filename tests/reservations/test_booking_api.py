@@ -230,7 +230,7 @@ def test_ipv6_clients_are_counted_per_64_network(client, settings):
 def test_an_unreachable_rate_limit_cache_does_not_stop_bookings(client):
     from unittest import mock
 
-    with mock.patch("reservations.ratelimit.cache.add", side_effect=ConnectionError("cache down")):
+    with mock.patch("portal.ratelimit.cache.add", side_effect=ConnectionError("cache down")):
         assert book(client).status_code == 201
 
 

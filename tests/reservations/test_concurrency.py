@@ -20,8 +20,7 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Sum
 
-from reservations.models import Booking, BookingPerson, CapacityOverride, SlotCounter, Window
-from reservations.services import (
+from reservations.booking.services import (
     BookingData,
     BookingRefused,
     PersonData,
@@ -29,6 +28,7 @@ from reservations.services import (
     booking_create,
     booking_reschedule,
 )
+from reservations.models import Booking, BookingPerson, CapacityOverride, SlotCounter, Window
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,10 @@ from datetime import date, time
 import pytest
 from django.conf import settings
 
-from reservations import impact, rules
+from reservations import rules
 from reservations.admin import IMPACT_CONFIRMED
+from reservations.booking import services
+from reservations.booking.services import booking_create, booking_reschedule
 from reservations.models import (
     Booking,
     BookingBlock,
@@ -21,7 +23,7 @@ from reservations.models import (
     SlotCounter,
     Window,
 )
-from reservations.services import booking_create, booking_reschedule
+from reservations.schedule import impact
 
 from . import factories
 from .calendars import WARD_OFFICE
@@ -191,7 +193,7 @@ def test_window_capacity_cut_spares_days_with_their_own_capacity(today):
 def test_mark_affected_takes_a_fixed_number_of_queries(today, admin_user, django_assert_max_num_queries, count):
     bookings = [book("kita", TUESDAY + dt.timedelta(days=i % 3), time(9, 15 * (i // 3))) for i in range(count)]
     with django_assert_max_num_queries(9):
-        marked = impact.mark_affected(bookings, actor=admin_user, reason="停電")
+        marked = services.bookings_mark_affected(bookings, actor=admin_user, reason="停電")
     assert len(marked) == count
     assert set(Booking.objects.values_list("status", flat=True)) == {"affected"}
     assert not SlotCounter.objects.filter(booked__gt=0).exists()
@@ -200,7 +202,7 @@ def test_mark_affected_takes_a_fixed_number_of_queries(today, admin_user, django
 def test_mark_affected_skips_bookings_no_longer_booked(today, admin_user):
     booking = book()
     Booking.objects.filter(pk=booking.pk).update(status="checked_in")
-    assert impact.mark_affected([booking], actor=admin_user, reason="x") == []
+    assert services.bookings_mark_affected([booking], actor=admin_user, reason="x") == []
     assert not Message.objects.filter(kind="closure_notice").exists()
 
 
@@ -473,7 +475,7 @@ def test_audit_trail_is_read_only(admin_client, today):
 def test_booking_list_filters_affected_and_finds_a_typed_code(admin_client, admin_user, today):
     hit = book("kita", TUESDAY)
     book("kita", WEDNESDAY)
-    impact.mark_affected([hit], actor=admin_user, reason="停電")
+    services.bookings_mark_affected([hit], actor=admin_user, reason="停電")
     response = admin_client.get(f"{ADMIN}reservations/booking/", {"status__exact": "affected"})
     assert [b.pk for b in response.context["cl"].result_list] == [hit.pk]
     typed = hit.display_code.lower()
@@ -485,7 +487,7 @@ def test_booking_list_filters_affected_and_finds_a_typed_code(admin_client, admi
 
 def test_pending_notices_are_listed(admin_client, admin_user, today):
     hit = book("kita", TUESDAY)
-    impact.mark_affected([hit], actor=admin_user, reason="停電")
+    services.bookings_mark_affected([hit], actor=admin_user, reason="停電")
     response = admin_client.get(f"{ADMIN}reservations/message/", {"state__exact": "pending", "kind__exact": "closure_notice"})
     assert [m.booking_id for m in response.context["cl"].result_list] == [hit.pk]
     assert admin_client.get(f"{ADMIN}reservations/message/add/").status_code == 403

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from reservations import outbox, retention
+from reservations.booking import services
+from reservations.booking.services import booking_cancel, booking_create, booking_reschedule
+from reservations.messaging import outbox, retention
 from reservations.models import Booking, Message, Window
-from reservations.services import booking_cancel, booking_create, booking_reschedule
 
 from .factories import NOW, booking_data
 
@@ -108,12 +109,11 @@ def test_phone_only_bookings_get_no_message(book, django_capture_on_commit_callb
 
 
 def test_closure_notice_links_to_rebooking(book, admin_user, django_capture_on_commit_callbacks):
-    from reservations import impact
 
     booking = book()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        impact.mark_affected([booking], actor=admin_user, reason="臨時休業")
+        services.bookings_mark_affected([booking], actor=admin_user, reason="臨時休業")
     assert len(mail.outbox) == 1 and "/booking/" in mail.outbox[0].body and "臨時休業" in mail.outbox[0].body
     assert Message.objects.get(booking=booking, kind="reminder").state == "skipped"
 
@@ -166,7 +166,7 @@ def test_permanent_smtp_error_fails_at_once(book):
 
 
 def test_broker_down_does_not_fail_the_booking_and_the_sweep_sends_later(django_capture_on_commit_callbacks):
-    from reservations import tasks
+    from reservations.messaging import tasks
 
     with mock.patch.object(tasks.send_message, "delay", side_effect=ConnectionError("redis down")):
         with django_capture_on_commit_callbacks(execute=True):
@@ -179,7 +179,7 @@ def test_broker_down_does_not_fail_the_booking_and_the_sweep_sends_later(django_
 
 
 def test_nothing_personal_in_task_arguments(book):
-    from reservations import tasks
+    from reservations.messaging import tasks
 
     with mock.patch.object(tasks.send_message, "delay") as delay:
         outbox.enqueue([42])
@@ -199,6 +199,6 @@ def test_retention_anonymises_old_bookings_and_keeps_counts(book):
 
 def test_beat_schedule_and_task_settings(settings):
     assert settings.CELERY_BEAT_SCHEDULE["sweep-messages"]["schedule"] == 60.0
-    from reservations.tasks import send_message
+    from reservations.messaging.tasks import send_message
 
     assert send_message.acks_late and send_message.reject_on_worker_lost

@@ -21,9 +21,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from reservations import outbox
+from reservations.booking.services import booking_create
+from reservations.messaging import outbox
 from reservations.models import Booking, BookingPerson, Message, Window
-from reservations.services import booking_create
 
 from .factories import booking_data
 
@@ -217,7 +217,7 @@ def test_booking_while_redis_is_down_succeeds_and_its_confirmation_arrives_after
 
 
 def _open_day(window, day):
-    from reservations import calendars
+    from reservations.schedule import calendars
 
     return calendars.window_schedule(Window.objects.with_rules().get(pk=window.pk), day, day)[0].open
 

@@ -1,9 +1,9 @@
-"""What one client is counted as (reservations.ratelimit)."""
+"""What one client is counted as (portal.ratelimit)."""
 
 import pytest
 from django.test import RequestFactory
 
-from reservations import ratelimit
+from portal import ratelimit
 
 
 @pytest.mark.parametrize(

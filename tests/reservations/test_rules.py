@@ -1,6 +1,6 @@
 """The schedule engine, table by table (R-W2 … R-W7, R-B2). No database."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import translation
@@ -97,7 +97,7 @@ def test_slots_run_from_opening_to_the_last_that_ends_at_closing(calendar, day, 
     assert len(slots) == count
     assert slots[0].start == first
     assert slots[-1].start == last
-    assert slots[-1].end == (rules.datetime.combine(day, last) + timedelta(minutes=15)).time()
+    assert slots[-1].end == (datetime.combine(day, last) + timedelta(minutes=15)).time()
     assert all(a.end == b.start for a, b in zip(slots, slots[1:]))
 
 

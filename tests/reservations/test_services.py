@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from reservations.models import Booking, BookingBlock, BookingEvent, BookingPerson, CapacityOverride, Closure, SlotCounter, Window
-from reservations.services import (
+from reservations.booking.services import (
     BookingRefused,
     NotChangeable,
     SlotFull,
@@ -13,6 +12,16 @@ from reservations.services import (
     booking_create,
     booking_reschedule,
     find_booking,
+)
+from reservations.models import (
+    Booking,
+    BookingBlock,
+    BookingEvent,
+    BookingPerson,
+    CapacityOverride,
+    Closure,
+    SlotCounter,
+    Window,
 )
 
 from .factories import NOW, booking_data, person

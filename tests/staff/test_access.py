@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from reservations.services import booking_create
+from reservations.booking.services import booking_create
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from reservations import rules
+from reservations.booking.services import NotChangeable, booking_create, booking_transition
 from reservations.models import Booking, BookingEvent, SlotCounter
-from reservations.services import NotChangeable, booking_create, booking_transition
 from tests.reservations.factories import NOW, booking_data, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reservations import outbox
+from reservations.messaging import outbox
 
 
 class Command(BaseCommand):

@@ -2,8 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal.auth import ThrottledLoginView
-
-from . import staff_views
+from reservations.counter import views as staff_views
 
 app_name = "staff"
 

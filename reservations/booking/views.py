@@ -15,17 +15,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eligibility.rules import booking_checklist, proxy_reason_titles, youngest_age
-
-from . import calendars, ical, ratelimit, rules
-from .forms import ContactForm, LookupForm, PersonPageForm, StartForm
-from .models import Attendance, Booking, Window
-from .services import (
-    BookingData,
+from portal import ratelimit
+from reservations import rules
+from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm
+from reservations.booking.services import (
     NOTICE_NUMBER_REPEATED,
+    BookingData,
     BookingRefused,
     NotChangeable,
     PersonData,
@@ -35,6 +35,9 @@ from .services import (
     booking_reschedule,
     find_booking,
 )
+from reservations.messaging import ical
+from reservations.models import Attendance, Booking, Window
+from reservations.schedule import calendars
 
 START = "booking_start"
 SLOT = "booking_slot"

@@ -6,7 +6,7 @@ existence is not revealed.
 
 from django.http import Http404
 
-from .models import Booking, Window
+from reservations.models import Booking, Window
 
 CLERK, OPERATOR, CITY_ADMIN = "clerk", "operator", "city_admin"
 
@@ -56,7 +56,7 @@ def get_window_for_staff(user, code):
 
 
 def get_booking_for_staff(user, code):
-    from . import rules
+    from reservations import rules
 
     stored = rules.parse_code(code or "")
     booking = (

@@ -16,6 +16,7 @@ import logging
 import smtplib
 import socket
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -24,8 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import ical
-from .models import Booking, Message
+from reservations.messaging import ical
+from reservations.models import Booking, Message
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +108,12 @@ def enqueue_on_commit(message_ids):
         transaction.on_commit(lambda: enqueue(ids))
 
 
-def enqueue(message_ids):
-    from .tasks import send_message
+SEND_MESSAGE_TASK = "reservations.send_message"  # defined in reservations.messaging.tasks
 
+
+def enqueue(message_ids):
+    """Hand each message to the worker by the task's registered name (the tasks module imports this one)."""
+    send_message = current_app.tasks[SEND_MESSAGE_TASK]
     for message_id in message_ids:
         try:
             send_message.delay(message_id)

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from . import rules
-from .models import BookingBlock, CapacityOverride, Closure, RecurringClosure, SlotCounter
+from reservations import rules
+from reservations.models import BookingBlock, CapacityOverride, Closure, RecurringClosure, SlotCounter
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Booking, BookingPerson
+from reservations.models import Booking, BookingPerson
 
 ERASED_BIRTH_DATE = dt.date(1900, 1, 1)
 

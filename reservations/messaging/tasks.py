@@ -10,7 +10,7 @@ nothing (see docs/decisions.md).
 from celery import shared_task
 from django.utils import timezone
 
-from . import outbox, retention
+from reservations.messaging import outbox, retention
 
 
 @shared_task(name="reservations.send_message", acks_late=True, reject_on_worker_lost=True, ignore_result=True)

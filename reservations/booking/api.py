@@ -8,17 +8,16 @@ from functools import lru_cache
 from typing import Literal
 
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from portal.api import error_response, form_errors, json_body
-
-from . import calendars
-from .forms import DateRangeForm
-from .models import Window
+from reservations.booking.forms import DateRangeForm
+from reservations.models import Window
+from reservations.schedule import calendars
 
 router = Router(tags=["windows"])
 
@@ -374,9 +373,9 @@ def api_response(request, body, status):
     summary="Book a pickup slot (R-B2 … R-B7); 429 past the attempts allowed per client address",
 )
 def create_booking(request, payload: BookingIn):
-    from . import ratelimit
-    from .forms import parse_booking_payload
-    from .services import BookingRefused, SlotFull, booking_create
+    from portal import ratelimit
+    from reservations.booking.forms import parse_booking_payload
+    from reservations.booking.services import BookingRefused, SlotFull, booking_create
 
     if not ratelimit.take(request, ratelimit.BOOKING):
         return api_response(request, {"error": "too_many_requests"}, status=429)
@@ -394,8 +393,8 @@ def create_booking(request, payload: BookingIn):
 
 def _find_or_fail(request, code, birth_date_text):
     """Return (booking, None) or (None, response): 429 past the limit, 422 bad date, 404 no match."""
-    from . import ratelimit
-    from .services import find_booking
+    from portal import ratelimit
+    from reservations.booking.services import find_booking
 
     if ratelimit.is_blocked(request):
         return None, api_response(request, {"error": "too_many_requests"}, status=429)
@@ -445,7 +444,7 @@ def lookup_booking(request, payload: LookupIn):
     summary="Cancel a booking (R-B8)",
 )
 def cancel_booking(request, code: str, payload: CancelIn):
-    from .services import NotChangeable, booking_cancel
+    from reservations.booking.services import NotChangeable, booking_cancel
 
     raw = json_body(request)
     booking, failure = _find_or_fail(request, code, raw.get("birth_date") if isinstance(raw, dict) else None)
@@ -464,8 +463,8 @@ def cancel_booking(request, code: str, payload: CancelIn):
     summary="Move a booking to another slot; the old seat is freed in the same transaction (R-B8)",
 )
 def reschedule_booking(request, code: str, payload: RescheduleIn):
-    from .forms import parse_slot_choice
-    from .services import BookingRefused, NotChangeable, SlotFull, booking_reschedule
+    from reservations.booking.forms import parse_slot_choice
+    from reservations.booking.services import BookingRefused, NotChangeable, SlotFull, booking_reschedule
 
     raw = json_body(request)
     raw = raw if isinstance(raw, dict) else {}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import StartForm
+from reservations.booking.forms import StartForm
 
 
 class SearchForm(forms.Form):

@@ -17,13 +17,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import access, calendars, rules
-from .forms import ContactForm, PersonPageForm
-from .models import Attendance, Booking, BookingPerson, Message, Window
-from .services import (
+from reservations import rules
+from reservations.booking.forms import ContactForm, PersonPageForm
+from reservations.booking.services import (
     BookingData,
     BookingRefused,
     NotChangeable,
@@ -32,7 +32,11 @@ from .services import (
     booking_reschedule,
     booking_transition,
 )
-from .staff_forms import PhoneBookingForm, ReasonForm, SearchForm
+from reservations.counter import access
+from reservations.counter.forms import PhoneBookingForm, ReasonForm, SearchForm
+from reservations.models import Attendance, Booking, BookingPerson, Message, Window
+from reservations.schedule import calendars
+
 
 def action_label(action):
     return {

@@ -6,8 +6,8 @@ availability stale once its transaction commits (calendars.invalidate_availabili
 
 from django.db.models.signals import post_delete, post_save
 
-from . import calendars
-from .models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
+from reservations.models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
+from reservations.schedule import calendars
 
 CALENDAR_MODELS = (Window, OpeningRule, RecurringClosure, Closure, CapacityOverride, BookingBlock)
 

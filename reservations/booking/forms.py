@@ -6,8 +6,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
-from .models import Attendance, Ward, Window
+from portal.forms import DateOfBirthMixin
+from reservations import rules
+from reservations.models import Attendance, Ward, Window
 
 # Calendars are answered for these years only; a far-off date is a typo.
 EARLIEST = date(2000, 1, 1)
@@ -143,7 +144,7 @@ class PersonForm(forms.Form):
         return _clean_birth_date(self.cleaned_data["birth_date"], self.today)
 
     def person(self):
-        from .services import PersonData
+        from reservations.booking.services import PersonData
 
         return PersonData(**{key: self.cleaned_data[key] for key in ("notice_number", "name", "kana", "birth_date")})
 
@@ -235,7 +236,7 @@ def parse_booking_payload(payload, *, today=None):
     Return (BookingData, None) for a valid POST /api/v1/bookings body, or
     (None, errors) with API.md's field paths (``people.0.kana``).
     """
-    from .services import BookingData
+    from reservations.booking.services import BookingData
 
     if not isinstance(payload, dict):
         return None, {"__all__": [str(_("Send a JSON object."))]}
@@ -370,30 +371,6 @@ class StartForm(forms.Form):
         cleaned = super().clean()
         clean_proxy_reason(self, cleaned)
         return cleaned
-
-
-class DateOfBirthMixin:
-    """Date of birth as three fields, year, month and day (the DADS pattern)."""
-
-    def add_birth_fields(self):
-        self.fields["birth_year"] = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
-        self.fields["birth_month"] = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
-        self.fields["birth_day"] = forms.IntegerField(label=_("Day"), min_value=1, max_value=31)
-        for name, size in (("birth_year", 4), ("birth_month", 2), ("birth_day", 2)):
-            self.fields[name].widget = forms.TextInput(
-                attrs={"inputmode": "numeric", "size": size, "maxlength": size, "autocomplete": "off", "class": f"date-part date-part-{size}"}
-            )
-            self.fields[name].error_group = _("Date of birth")  # "Date of birth (Year)" in the error summary
-
-    def birth_date_from_parts(self, cleaned):
-        parts = [cleaned.get(name) for name in ("birth_year", "birth_month", "birth_day")]
-        if None in parts:
-            return None
-        try:
-            return date(*parts)
-        except ValueError:
-            self.add_error("birth_day", _("That date does not exist."))
-            return None
 
 
 class PersonPageForm(DateOfBirthMixin, PersonForm):

@@ -5,33 +5,26 @@ What a closure, a capacity cut or a rule change does to existing bookings
 ``affected_bookings`` answers "which bookings would this make impossible?"
 for an unsaved Closure or CapacityOverride (or a window whose capacity or
 opening rules changed), reading the calendar with a fixed number of queries
-and deciding with ``rules.bookings_made_impossible``. ``mark_affected``
-then marks those bookings affected, gives their seats back, records the
-change and queues a closure notice for each party. Bookings are never
-deleted.
+and deciding with ``rules.bookings_made_impossible``. Marking them affected
+is a booking write: ``reservations.booking.services.bookings_mark_affected``.
+Bookings are never deleted.
 """
 
 import hashlib
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import calendars, outbox, rules
-from .models import (
+from reservations import rules
+from reservations.models import (
     Booking,
-    BookingEvent,
     CapacityOverride,
     Closure,
-    Message,
     RecurringClosure,
-    SlotCounter,
     Window,
 )
 
-REASON_LENGTH = 300
 
 
 def affected_bookings(window, start_date, end_date, *, extra_closure=None, capacity_override=None):
@@ -129,91 +122,3 @@ def fingerprint(bookings):
     """Return a short digest of which bookings a list holds (what an admin confirmed)."""
     keys = ",".join(str(pk) for pk in sorted(booking.pk for booking in bookings))
     return hashlib.sha256(keys.encode()).hexdigest()[:20]
-
-
-def mark_affected(bookings, *, actor, reason, now=None):
-    """
-    Mark ``bookings`` affected (R-B9) in one transaction and return those
-    marked: each gives its seats back, gets a BookingEvent ("affected",
-    booked → affected, ``reason``, ``actor``) and a pending closure-notice
-    Message due now (the messaging layer sends it with a link to rebook).
-    Bookings that are no longer booked when their row is locked are
-    skipped. A fixed number of queries, whatever the number of bookings.
-
-    ``reason`` is a text, or a function of a language code that returns the
-    reason in that language: the audit trail then takes it in the staff's
-    language (Japanese) and each notice in its booking's language.
-    """
-    now = now or timezone.now()
-    describe = reason if callable(reason) else (lambda language: reason)
-
-    def reason_in(language):
-        return str(describe(language or settings.LANGUAGE_CODE))[:REASON_LENGTH]
-
-    reason = reason_in(settings.LANGUAGE_CODE)
-    pks = sorted({booking.pk for booking in bookings})
-    if not pks:
-        return []
-    actor_label = actor.get_username() if actor is not None else "system"
-    with transaction.atomic():
-        locked = list(
-            Booking.objects.select_for_update(of=("self",))
-            .filter(pk__in=pks, status=Booking.Status.BOOKED)
-            .select_related("window")
-            .order_by("pk")
-        )
-        if not locked:
-            return []
-        seats = {}
-        for booking in locked:
-            key = (booking.window_id, booking.date, booking.start)
-            seats[key] = seats.get(key, 0) + booking.party_size
-        counters = SlotCounter.objects.select_for_update().filter(
-            window__in={key[0] for key in seats},
-            date__in={key[1] for key in seats},
-            start__in={key[2] for key in seats},
-        ).order_by("pk")
-        freed = []
-        for counter in counters:
-            key = (counter.window_id, counter.date, counter.start)
-            if key in seats:
-                counter.booked = max(counter.booked - seats[key], 0)
-                freed.append(counter)
-        if freed:
-            SlotCounter.objects.bulk_update(freed, ["booked"])
-            calendars.invalidate_availability({booking.window.code for booking in locked})
-        Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
-            status=Booking.Status.AFFECTED, updated_at=now
-        )
-        BookingEvent.objects.bulk_create(
-            BookingEvent(
-                booking=booking,
-                actor=actor,
-                actor_label=actor_label,
-                action="affected",
-                before=Booking.Status.BOOKED,
-                after=Booking.Status.AFFECTED,
-                reason=reason,
-            )
-            for booking in locked
-        )
-        notes = {language: reason_in(language) for language in {booking.language for booking in locked}}
-        notices = Message.objects.bulk_create(
-            Message(
-                booking=booking,
-                kind=Message.Kind.CLOSURE_NOTICE,
-                state=Message.State.PENDING,
-                due_at=now,
-                note=notes[booking.language],
-            )
-            for booking in locked
-        )
-        # No reminder for a time that was taken away; send the notices once committed.
-        Message.objects.filter(
-            booking__in=locked, kind=Message.Kind.REMINDER, state=Message.State.PENDING
-        ).update(state=Message.State.SKIPPED, note="booking affected")
-        outbox.enqueue_on_commit(notice.pk for notice in notices if notice.pk)
-    for booking in locked:
-        booking.status = Booking.Status.AFFECTED
-    return locked
-

@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import calendars, rules
-from .forms import EARLIEST, LATEST
-from .models import RecurringClosure, Window
+from reservations import rules
+from reservations.booking.forms import EARLIEST, LATEST
+from reservations.models import RecurringClosure, Window
+from reservations.schedule import calendars
 
 
 def _parse_month(value):

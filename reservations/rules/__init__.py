@@ -1,0 +1,94 @@
+"""
+The pure rules of the reservations app: plain values in, plain values out, no
+database (STYLE.md). Each concern has its module; this package re-exports their
+public names so that callers write ``rules.day_schedule`` whatever the module.
+
+- ``schedule``: the calendar engine (R-W2 … R-W7) and the booking horizon (R-B2);
+- ``words``: weekday, ordinal, hour and closed-reason words for people;
+- ``inputs``: typed input made canonical (R-B3 … R-B5, R-B7);
+- ``booking``: what a party may book (R-B4, R-B6) and when it may still change;
+- ``lifecycle``: staff actions at the counter (R-B10) and day/month figures;
+- ``impact``: bookings a closure or capacity cut makes impossible (R-B9).
+"""
+
+from reservations.rules.booking import (  # noqa: F401
+    age_on,
+    attendance_problem,
+    cancellable,
+    nearest_free_slots,
+    repeated_positions,
+    slot_problem,
+    slots_for_party,
+)
+from reservations.rules.impact import (  # noqa: F401
+    SEAT_HOLDING_STATUSES,
+    HeldBooking,
+    bookings_made_impossible,
+)
+from reservations.rules.inputs import (  # noqa: F401
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_PARTY,
+    format_code,
+    generate_code,
+    is_katakana,
+    is_my_number,
+    is_phone,
+    my_number_check_digit,
+    normalize_number,
+    normalize_phone,
+    normalize_width,
+    notice_number_problem,
+    parse_code,
+    to_katakana,
+)
+from reservations.rules.lifecycle import (  # noqa: F401
+    STAFF_ACTIONS,
+    day_counts,
+    month_statistics,
+    transition_problem,
+)
+from reservations.rules.schedule import (  # noqa: F401
+    CLOSED_REASON_ORDER,
+    EVERY_WEEK,
+    FRIDAY,
+    LAST,
+    MONDAY,
+    SATURDAY,
+    SUNDAY,
+    THURSDAY,
+    TUESDAY,
+    WEDNESDAY,
+    ClosedReason,
+    Closure,
+    DayAvailability,
+    DaySchedule,
+    OpeningRule,
+    RecurringClosure,
+    Slot,
+    SlotAvailability,
+    UnbookableReason,
+    WindowCalendar,
+    booking_window,
+    date_range,
+    day_availability,
+    day_schedule,
+    iter_months,
+    japanese_holidays,
+    month_grid,
+    nth_weekday_of_month,
+    opening_hours,
+    schedule,
+    slots_between,
+    slots_closed_by,
+    window_serves_ward,
+)
+from reservations.rules.words import (  # noqa: F401
+    closed_reason_label,
+    describe_hours,
+    format_hours,
+    format_time,
+    ordinal_name,
+    weekday_name,
+    weekday_short_name,
+)

@@ -1,0 +1,89 @@
+"""What a party may book (R-B4, R-B6) and when a resident may still change it."""
+
+from datetime import datetime
+
+from reservations.rules.schedule import UnbookableReason
+
+
+def slots_for_party(day, party_size):
+    """Return the slots of the DayAvailability ``day`` with seats for the whole party (R-B6)."""
+    return [slot for slot in day.slots if slot.remaining >= party_size]
+
+
+def repeated_positions(values):
+    """
+    Return the positions in ``values`` of a value already seen before it:
+    each person of a party needs their own issuance-notice number (R-B4).
+    """
+    seen, repeated = set(), []
+    for position, value in enumerate(values):
+        if value in seen:
+            repeated.append(position)
+        seen.add(value)
+    return repeated
+
+
+def nearest_free_slots(wanted, days, party_size, limit=5):
+    """
+    Return up to ``limit`` (date, SlotAvailability) with at least
+    ``party_size`` seats left, nearest in time to ``wanted`` (a datetime)
+    first (R-B6: what to offer when a slot fills).
+    """
+    candidates = []
+    for day in days:
+        if not day.bookable:
+            continue
+        for slot in slots_for_party(day, party_size):
+            moment = datetime.combine(day.date, slot.start)
+            if moment != wanted:
+                candidates.append((abs(moment - wanted), moment, day.date, slot))
+    candidates.sort(key=lambda item: (item[0], item[1]))
+    return [(day, slot) for _distance, _moment, day, slot in candidates[:limit]]
+
+
+def slot_problem(day, start, party_size):
+    """
+    Return why ``party_size`` people cannot book the slot starting at
+    ``start`` of the DayAvailability ``day``, or None when they can:
+    the day's reason (too_soon, beyond_horizon, closed reasons, blocked),
+    "unknown_slot", "slot_closed" (taken away by a partial closure), "party_too_large" (more people than the slot ever
+    holds) or "full" (not enough seats left now).
+    """
+    if day.reason and day.reason != UnbookableReason.FULL:
+        return str(day.reason)
+    slot = next((s for s in day.slots if s.start == start), None)
+    if slot is None:
+        return "unknown_slot"
+    if slot.closed:
+        return "slot_closed"
+    if party_size > slot.capacity:
+        return "party_too_large"
+    if party_size > slot.remaining:
+        return "full"
+    return None
+
+
+def cancellable(status, appointment, now):
+    """
+    Return whether a booking in ``status`` at ``appointment`` (datetime) can
+    still be cancelled or moved by the resident: a booked one until its
+    time, an affected one (R-B9) always, since its time was taken away.
+    """
+    return status == "affected" or (status == "booked" and appointment > now)
+
+
+
+def age_on(birth_date, day):
+    """Return the age in whole years of someone born on ``birth_date`` on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def attendance_problem(attendance, birth_dates, day):
+    """
+    Return "needs_legal_representative" when the party would come "in
+    person" although every one of them is under 15 on ``day`` (R-B4: an
+    under-15 comes with their legal representative), else None.
+    """
+    if attendance == "in_person" and birth_dates and all(age_on(born, day) < 15 for born in birth_dates):
+        return "needs_legal_representative"
+    return None

@@ -1,0 +1,102 @@
+"""Booking input as people type it (R-B3 … R-B5, R-B7): widths, notice numbers, kana, phones, codes."""
+
+import re as _re
+import secrets as _secrets
+import unicodedata as _unicodedata
+
+MAX_PARTY = 4
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 8  # 40 bits
+_CODE_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = _re.compile(r"[\s\-‐‑‒–—―−ー－]+")
+_KATAKANA = _re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE\u30FB ]+$")
+_NOTICE_NUMBER = _re.compile(r"^[0-9A-Z]{6,30}$")
+_PHONE = _re.compile(r"^0\d{9,10}$")
+
+
+def normalize_width(value):
+    """Return ``value`` with full-width digits, letters and spaces made half-width (NFKC)."""
+    return _unicodedata.normalize("NFKC", value or "")
+
+
+def normalize_number(value):
+    """Return a typed number with full-width characters, spaces and hyphens removed (R-B3)."""
+    return _SEPARATORS.sub("", normalize_width(value)).upper()
+
+
+def is_my_number(value):
+    """
+    Return whether ``value`` is 12 digits with a valid My Number check digit
+    (R-B5; 行政手続における特定の個人を識別するための番号の利用等に関する法律施行令 第8条).
+    """
+    if not (len(value) == 12 and value.isascii() and value.isdigit()):
+        return False
+    digits = [int(c) for c in value]
+    body, check = digits[:11], digits[11]
+    total = 0
+    for n, p in enumerate(reversed(body), start=1):
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    remainder = total % 11
+    expected = 0 if remainder <= 1 else 11 - remainder
+    return check == expected
+
+
+def my_number_check_digit(first_eleven):
+    """Return the check digit that makes ``first_eleven`` a valid My Number (for tests and fixtures)."""
+    for digit in "0123456789":
+        if is_my_number(first_eleven + digit):
+            return digit
+    raise ValueError("no check digit")
+
+
+def notice_number_problem(value):
+    """Return None for a valid normalised issuance-notice number, else a reason code."""
+    if not value:
+        return "required"
+    if is_my_number(value):
+        return "my_number"
+    if not _NOTICE_NUMBER.match(value):
+        return "invalid"
+    return None
+
+
+def to_katakana(value):
+    """Return ``value`` normalised (NFKC) with hiragana turned into katakana and spaces single."""
+    value = normalize_width(value)
+    value = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in value)
+    return " ".join(value.replace("\u3000", " ").split())
+
+
+def is_katakana(value):
+    return bool(value) and bool(_KATAKANA.match(value))
+
+
+def normalize_phone(value):
+    """Return the digits of a Japanese phone number, hyphens and spaces removed."""
+    value = normalize_number(value).replace("(", "").replace(")", "")
+    if value.startswith("+81"):
+        value = "0" + value[3:]
+    return value
+
+
+def is_phone(value):
+    return bool(_PHONE.match(value))
+
+
+def generate_code(randbelow=_secrets.randbelow):
+    """Return a new reservation code: 8 Crockford base32 characters, 40 random bits (R-B7)."""
+    return "".join(CODE_ALPHABET[randbelow(32)] for _ in range(CODE_LENGTH))
+
+
+def format_code(code):
+    """Return the code as people read it aloud: 7QX2-M9KD."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def parse_code(value):
+    """Return the stored form of a typed code (any case, hyphens, O for 0, I/L for 1), or None."""
+    value = normalize_number(value).translate(_CODE_READ_AS)
+    if len(value) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in value):
+        return None
+    return value
