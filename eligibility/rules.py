@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _, gettext_lazy
 
+from eligibility.lifecycle import age_on
+
 # --- Documents (R-E1, R-E2) -------------------------------------------------------
 
 A = "A"
@@ -537,11 +539,6 @@ def _evidence_note(reason):
     if reason.number == 3:
         return _("Both: %(documents)s") % {"documents": listed}
     return _("One of these: %(documents)s") % {"documents": listed}
-
-
-def age_on(birth_date, day):
-    """Return the age in whole years on ``day`` of someone born on ``birth_date``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def youngest_age(birth_dates, day):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.rules import booking_checklist, youngest_age
 from reservations import rules
 
 
@@ -552,6 +553,19 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    def checklist(self, people=None):
+        """
+        Return what the party brings (R-E8, R-E4, R-E6): the ChecklistItems for
+        its attendance and proxy reason, the youngest person's age on the day.
+        ``people`` saves the query when the caller already has them.
+        """
+        people = self.people.all() if people is None else people
+        return booking_checklist(
+            self.attendance,
+            proxy_reason=self.proxy_reason,
+            applicant_age=youngest_age([person.birth_date for person in people], self.date),
+        )
 
 
 class BookingPerson(models.Model):

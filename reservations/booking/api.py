@@ -333,17 +333,10 @@ def booking_json(booking):
 
 
 def booking_detail_json(booking):
-    from eligibility.rules import booking_checklist, youngest_age
-
     body = booking_json(booking)
     people = list(booking.people.all())
     body["people"] = [{"name": p.name, "kana": p.kana, "birth_date": p.birth_date.isoformat()} for p in people]
-    checklist = booking_checklist(
-        booking.attendance,
-        proxy_reason=booking.proxy_reason,
-        applicant_age=youngest_age([p.birth_date for p in people], booking.date),
-    )
-    body["checklist"] = [{"code": item.code, "label": item.label, "note": item.note} for item in checklist]
+    body["checklist"] = [{"code": item.code, "label": item.label, "note": item.note} for item in booking.checklist(people)]
     return body
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eligibility.rules import booking_checklist, proxy_reason_titles, youngest_age
+from eligibility.rules import proxy_reason_titles
 from portal import ratelimit
 from reservations import rules
 from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm
@@ -361,11 +361,7 @@ def _booking_page_context(booking):
     return {
         "booking": booking,
         "people": people,
-        "checklist": booking_checklist(
-            booking.attendance,
-            proxy_reason=booking.proxy_reason,
-            applicant_age=youngest_age([p.birth_date for p in people], booking.date),
-        ),
+        "checklist": booking.checklist(people),
         "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=booking.display_code),
         "attendance_label": Attendance(booking.attendance).label,
         "proxy_title": _proxy_title(booking.proxy_reason),

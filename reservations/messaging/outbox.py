@@ -149,8 +149,6 @@ def _links(booking):
 
 def render(message):
     """Return (subject, text, html, attachments) of ``message`` in its booking's language."""
-    from eligibility.rules import booking_checklist, youngest_age
-
     booking = message.booking
     people = list(booking.people.all())
     with translation.override(booking.language or "ja"):
@@ -158,11 +156,7 @@ def render(message):
             "booking": booking,
             "message": message,
             "people": people,
-            "checklist": booking_checklist(
-                booking.attendance,
-                proxy_reason=booking.proxy_reason,
-                applicant_age=youngest_age([p.birth_date for p in people], booking.date),
-            ),
+            "checklist": booking.checklist(people),
             **_links(booking),
         }
         subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())

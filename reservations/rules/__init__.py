@@ -12,7 +12,6 @@ public names so that callers write ``rules.day_schedule`` whatever the module.
 """
 
 from reservations.rules.booking import (  # noqa: F401
-    age_on,
     attendance_problem,
     cancellable,
     nearest_free_slots,

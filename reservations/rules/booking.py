@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from eligibility.lifecycle import age_on
 from reservations.rules.schedule import UnbookableReason
 
 
@@ -71,11 +72,6 @@ def cancellable(status, appointment, now):
     """
     return status == "affected" or (status == "booked" and appointment > now)
 
-
-
-def age_on(birth_date, day):
-    """Return the age in whole years of someone born on ``birth_date`` on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def attendance_problem(attendance, birth_dates, day):

@@ -421,10 +421,17 @@ def test_family_register_copy_has_a_note_on_when_it_can_be_left_out():
 @pytest.mark.parametrize(
     "born, day, age",
     [(dt.date(1990, 4, 1), dt.date(2026, 3, 31), 35), (dt.date(1990, 4, 1), dt.date(2026, 4, 1), 36),
-     (dt.date(2012, 2, 29), dt.date(2026, 2, 28), 13)],
+     # R-V1: a 29 February birthday falls on 28 February in common years.
+     (dt.date(2012, 2, 29), dt.date(2026, 2, 27), 13), (dt.date(2012, 2, 29), dt.date(2026, 2, 28), 14),
+     (dt.date(2008, 2, 29), dt.date(2009, 2, 28), 1), (dt.date(2008, 2, 29), dt.date(2012, 2, 28), 3),
+     (dt.date(2008, 2, 29), dt.date(2012, 2, 29), 4)],
 )
-def test_age_on(born, day, age):
-    assert rules.age_on(born, day) == age
+def test_age_on_is_the_one_age_rule_everywhere(born, day, age):
+    from eligibility.lifecycle import age_on
+    from reservations.rules import booking
+
+    assert age_on(born, day) == age
+    assert rules.age_on is age_on and booking.age_on is age_on
 
 
 def test_youngest_age():
