@@ -1,48 +1,15 @@
-"""The resident's booking pages, posted as a browser without JavaScript would."""
+"""reservations/booking/views.py: the resident's booking and manage pages, posted as a browser without JavaScript would."""
 
 import datetime as dt
-import re
 
 import pytest
 
 from reservations.models import Booking, SlotCounter
 
-from .factories import api_body, notice_number
+from .booking_steps import confirm, fill_details, person_fields, start
+from .factories import api_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
-
-
-
-
-def person_fields(index, number=None, kana="にいがた たろう", born=(1990, 4, 1)):
-    prefix = f"p{index}-"
-    return {
-        prefix + "notice_number": number or notice_number(),
-        prefix + "name": "新潟 太郎",
-        prefix + "kana": kana,
-        prefix + "birth_year": str(born[0]),
-        prefix + "birth_month": str(born[1]),
-        prefix + "birth_day": str(born[2]),
-    }
-
-
-def start(client, ward="kita", party=1, attendance="in_person", proxy_reason=""):
-    return client.post("/en/book/", {"ward": ward, "attendance": attendance, "party_size": str(party),
-                                     "proxy_reason": proxy_reason})
-
-
-def fill_details(client, url="/en/book/kita/2026-12-01/0900/", party=1, **contact):
-    data = {"email": "taro@example.jp", "phone": ""}
-    data.update(contact)
-    for index in range(party):
-        data.update(person_fields(index))
-    return client.post(url, data)
-
-
-def confirm(client):
-    page = client.get("/en/book/review/")
-    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
-    return client.post("/en/book/review/", {"token": token}), token
 
 
 def test_whole_path_books_a_slot(client):
