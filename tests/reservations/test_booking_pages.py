@@ -6,7 +6,7 @@ import pytest
 
 from reservations.models import Booking, SlotCounter
 
-from .booking_steps import confirm, fill_details, person_fields, start
+from .booking_steps import BIRTH, confirm, fill_details, person_fields, start
 from .factories import api_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
@@ -118,8 +118,7 @@ def _book_through_pages(client):
 
 def test_manage_lookup_move_and_cancel(client):
     booking = _book_through_pages(client)
-    response = client.post("/en/booking/", {"code": booking.display_code.lower(), "birth_year": "1990",
-                                            "birth_month": "4", "birth_day": "1"})
+    response = client.post("/en/booking/", {"code": booking.display_code.lower(), **BIRTH})
     assert response["Location"] == "/en/booking/manage/"
     assert booking.display_code in client.get("/en/booking/manage/").content.decode()
     move_page = client.get("/en/booking/manage/move/?date=2026-12-03").content.decode()
@@ -138,7 +137,7 @@ def test_manage_lookup_move_and_cancel(client):
 def test_manage_wrong_pair_says_nothing_about_which_half(client):
     booking = _book_through_pages(client)
     wrong_date = client.post("/en/booking/", {"code": booking.code, "birth_year": "1991", "birth_month": "4", "birth_day": "1"})
-    wrong_code = client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+    wrong_code = client.post("/en/booking/", {"code": "ZZZZZZZZ", **BIRTH})
     message = "No booking matches this code and date of birth."
     assert message in wrong_date.content.decode() and message in wrong_code.content.decode()
 
@@ -146,8 +145,8 @@ def test_manage_wrong_pair_says_nothing_about_which_half(client):
 def test_manage_is_rate_limited(client):
     booking = _book_through_pages(client)
     for _ in range(10):
-        client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
-    response = client.post("/en/booking/", {"code": booking.code, "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+        client.post("/en/booking/", {"code": "ZZZZZZZZ", **BIRTH})
+    response = client.post("/en/booking/", {"code": booking.code, **BIRTH})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
 
