@@ -108,15 +108,9 @@ def booking_day(frozen_now, clear_cache):
 
 
 def _staff(django_user_model, username, group, windows=()):
-    from django.contrib.auth.models import Group
+    from tests.reservations.factories import StaffUserFactory
 
-    from reservations.models import StaffAssignment, Window
-
-    user = django_user_model.objects.create_user(username=username, password="Counter-Pass-2026!")
-    user.groups.add(Group.objects.get(name=group))
-    for code in windows:
-        StaffAssignment.objects.create(user=user, window=Window.objects.get(code=code))
-    return user
+    return StaffUserFactory(username=username, groups=[group], windows=windows)
 
 
 @pytest.fixture

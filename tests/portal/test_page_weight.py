@@ -11,7 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
-from tests.reservations.test_booking_pages import confirm, fill_details, start
+from tests.reservations.booking_steps import confirm, fill_details, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("city_windows", "booking_day")]
 

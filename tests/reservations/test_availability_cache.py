@@ -11,9 +11,9 @@ from unittest import mock
 import pytest
 
 from reservations.booking.services import booking_cancel, booking_create
-from reservations.models import Booking, Closure, SlotCounter, Window
+from reservations.models import Booking, SlotCounter, Window
 
-from .factories import api_body, booking_data
+from .factories import ClosureFactory, api_body, booking_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
 
@@ -93,9 +93,7 @@ def test_a_cancellation_frees_the_seat_in_the_cached_view(client):
 
 def test_a_new_closure_invalidates_every_window(client):
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is True
-    Closure.objects.create(
-        window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 1)
-    )
+    ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
     day = client.get(URL, DAY).json()["days"][0]
     assert day["bookable"] is False and day["slots"] == []
 
@@ -154,9 +152,7 @@ def test_a_refused_booking_leaves_the_cache_alone(client, django_assert_num_quer
 
 
 def test_a_deleted_closure_invalidates_too(client):
-    closure = Closure.objects.create(
-        window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 1)
-    )
+    closure = ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is False
     closure.delete()
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is True

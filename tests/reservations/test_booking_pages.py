@@ -1,48 +1,15 @@
-"""The resident's booking pages, posted as a browser without JavaScript would."""
+"""reservations/booking/views.py: the resident's booking and manage pages, posted as a browser without JavaScript would."""
 
 import datetime as dt
-import re
 
 import pytest
 
 from reservations.models import Booking, SlotCounter
 
-from .factories import api_body, notice_number
+from .booking_steps import BIRTH, confirm, fill_details, person_fields, start
+from .factories import api_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
-
-
-
-
-def person_fields(index, number=None, kana="にいがた たろう", born=(1990, 4, 1)):
-    prefix = f"p{index}-"
-    return {
-        prefix + "notice_number": number or notice_number(),
-        prefix + "name": "新潟 太郎",
-        prefix + "kana": kana,
-        prefix + "birth_year": str(born[0]),
-        prefix + "birth_month": str(born[1]),
-        prefix + "birth_day": str(born[2]),
-    }
-
-
-def start(client, ward="kita", party=1, attendance="in_person", proxy_reason=""):
-    return client.post("/en/book/", {"ward": ward, "attendance": attendance, "party_size": str(party),
-                                     "proxy_reason": proxy_reason})
-
-
-def fill_details(client, url="/en/book/kita/2026-12-01/0900/", party=1, **contact):
-    data = {"email": "taro@example.jp", "phone": ""}
-    data.update(contact)
-    for index in range(party):
-        data.update(person_fields(index))
-    return client.post(url, data)
-
-
-def confirm(client):
-    page = client.get("/en/book/review/")
-    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
-    return client.post("/en/book/review/", {"token": token}), token
 
 
 def test_whole_path_books_a_slot(client):
@@ -151,8 +118,7 @@ def _book_through_pages(client):
 
 def test_manage_lookup_move_and_cancel(client):
     booking = _book_through_pages(client)
-    response = client.post("/en/booking/", {"code": booking.display_code.lower(), "birth_year": "1990",
-                                            "birth_month": "4", "birth_day": "1"})
+    response = client.post("/en/booking/", {"code": booking.display_code.lower(), **BIRTH})
     assert response["Location"] == "/en/booking/manage/"
     assert booking.display_code in client.get("/en/booking/manage/").content.decode()
     move_page = client.get("/en/booking/manage/move/?date=2026-12-03").content.decode()
@@ -171,7 +137,7 @@ def test_manage_lookup_move_and_cancel(client):
 def test_manage_wrong_pair_says_nothing_about_which_half(client):
     booking = _book_through_pages(client)
     wrong_date = client.post("/en/booking/", {"code": booking.code, "birth_year": "1991", "birth_month": "4", "birth_day": "1"})
-    wrong_code = client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+    wrong_code = client.post("/en/booking/", {"code": "ZZZZZZZZ", **BIRTH})
     message = "No booking matches this code and date of birth."
     assert message in wrong_date.content.decode() and message in wrong_code.content.decode()
 
@@ -179,8 +145,8 @@ def test_manage_wrong_pair_says_nothing_about_which_half(client):
 def test_manage_is_rate_limited(client):
     booking = _book_through_pages(client)
     for _ in range(10):
-        client.post("/en/booking/", {"code": "ZZZZZZZZ", "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
-    response = client.post("/en/booking/", {"code": booking.code, "birth_year": "1990", "birth_month": "4", "birth_day": "1"})
+        client.post("/en/booking/", {"code": "ZZZZZZZZ", **BIRTH})
+    response = client.post("/en/booking/", {"code": booking.code, **BIRTH})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
 

@@ -1,14 +1,16 @@
-"""The seeded windows (data migration) and the database's own checks."""
+"""reservations/models.py: the seeded windows (data migration), model rules and the database's own checks."""
 
 from datetime import date, time
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from eligibility.rules import booking_checklist
 from reservations import rules
-from reservations.models import CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
+from reservations.models import Booking, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
 
 from .calendars import CITY_HALL, RECURRING, WARD_OFFICE
+from .factories import BookingFactory, BookingPersonFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +79,44 @@ def test_closure_maps_its_kind_to_a_reason():
         lambda w: Window.objects.filter(pk=w.pk).update(ward=""),
         lambda w: RecurringClosure.objects.create(kind="maintenance", pattern="monthly"),
         lambda w: [CapacityOverride.objects.create(window=w, date=date(2026, 12, 1), capacity=1) for _ in range(2)],
+        lambda w: BookingFactory(window=w, email="", phone=""),
+        lambda w: BookingFactory(window=w, party_size=5, people=[]),
+        lambda w: [BookingFactory(window=w, people=[{"notice_number": "123456789012345"}]) for _ in range(2)],
     ],
     ids=["closure-dates", "closure-one-time", "closure-times", "duplicate-rule", "rule-times",
-         "ward-office-without-ward", "recurring-without-pattern", "duplicate-override"],
+         "ward-office-without-ward", "recurring-without-pattern", "duplicate-override",
+         "booking-without-contact", "party-of-five", "notice-number-in-two-active-bookings"],
 )
 def test_database_refuses_inconsistent_rows(make):
     window = Window.objects.get(code="kita")
     with pytest.raises(IntegrityError), transaction.atomic():
         make(window)
+
+
+def test_booking_shows_its_code_in_two_groups_of_four():
+    booking = BookingFactory.build(window=WindowFactory.build(), code="7QX2M9KD")
+    assert booking.display_code == str(booking) == "7QX2-M9KD"
+
+
+@pytest.mark.parametrize("status, active", [
+    ("booked", True), ("checked_in", True), ("affected", True),
+    ("issued", False), ("no_show", False), ("cancelled", False),
+])
+def test_booking_is_active_until_it_is_issued_missed_or_cancelled(status, active):
+    assert BookingFactory.build(window=WindowFactory.build(), status=status).is_active is active
+    assert (status in Booking.ACTIVE_STATUSES) is active
+
+
+def test_booking_checklist_is_for_the_youngest_person_on_the_day():
+    booking = BookingFactory.build(window=WindowFactory.build(), date=date(2026, 12, 1), attendance="proxy",
+                                   proxy_reason=4)
+    people = [BookingPersonFactory.build(booking=booking, birth_date=date(1990, 4, 1)),
+              BookingPersonFactory.build(booking=booking, birth_date=date(2012, 12, 2))]  # 13 on the day, 14 the next
+    assert booking.checklist(people) == booking_checklist("proxy", proxy_reason=4, applicant_age=13)
+
+
+def test_booking_checklist_reads_the_saved_people_in_one_query(django_assert_num_queries):
+    booking = BookingFactory(party_size=2, people=[{}, {"birth_date": date(2012, 12, 2)}])
+    with django_assert_num_queries(1):
+        items = booking.checklist()
+    assert items == booking_checklist("in_person", applicant_age=13)

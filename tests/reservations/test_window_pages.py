@@ -1,10 +1,12 @@
-"""The windows pages and the month view (server-rendered, no JavaScript)."""
+"""reservations/schedule/views.py: the windows pages and the month view (server-rendered, no JavaScript)."""
 
 from datetime import date, time
 
 import pytest
 
-from reservations.models import Closure, Window
+from reservations.models import Window
+
+from .factories import ClosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +65,10 @@ def test_month_view_of_a_ward_office_in_japanese(client):
 
 
 def test_month_view_shows_a_closure_note(client):
-    Closure.objects.create(window=Window.objects.get(code="akiha"), start_date=date(2026, 12, 3),
-                           end_date=date(2026, 12, 3), note_ja="庁舎点検のため", note_en="Building inspection")
-    Closure.objects.create(window=None, start_date=date(2026, 12, 4), end_date=date(2026, 12, 4),
-                           start_time=time(9), end_time=time(12), note_ja="午前は休み", note_en="Closed in the morning")
+    ClosureFactory(window=Window.objects.get(code="akiha"), start_date=date(2026, 12, 3),
+                   note_ja="庁舎点検のため", note_en="Building inspection")
+    ClosureFactory(start_date=date(2026, 12, 4), start_time=time(9), end_time=time(12),
+                   note_ja="午前は休み", note_en="Closed in the morning")
     html = client.get("/en/windows/akiha/", {"month": "2026-12"}).content.decode()
     assert "Building inspection" in html
     assert "Closed in the morning" in html

@@ -1,14 +1,13 @@
-"""The schedule engine, table by table (R-W2 … R-W7, R-B2). No database."""
+"""reservations/rules/schedule.py: the calendar engine, table by table (R-W2 … R-W7, R-B2). No database."""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.utils import translation
 
 from reservations import rules
 from reservations.rules import ClosedReason, SATURDAY, SUNDAY
 
-from .calendars import CITY_HALL, RECURRING, WARD_OFFICE
+from ..calendars import CITY_HALL, RECURRING, WARD_OFFICE
 
 
 def schedule_of(calendar, day, closures=()):
@@ -71,7 +70,7 @@ def _expectation(day_schedule):
 
 
 @pytest.mark.parametrize("day, ward_office, city_hall", CALENDAR_CASES, ids=lambda v: str(v))
-def test_window_calendars(day, ward_office, city_hall):
+def test_each_day_opens_or_closes_as_the_city_calendar_says(day, ward_office, city_hall):
     assert _expectation(schedule_of(WARD_OFFICE, day)) == ward_office
     assert _expectation(schedule_of(CITY_HALL, day)) == city_hall
 
@@ -88,8 +87,9 @@ def test_closed_day_has_no_hours_and_no_slots():
         (WARD_OFFICE, date(2026, 11, 26), time(9), time(16, 45), 32),
         # City Hall 09:30 … 16:30, and 17:30 on the 2nd/4th Saturday.
         (CITY_HALL, date(2026, 11, 26), time(9, 30), time(16, 30), 29),
-        (CITY_HALL, date(2026, 11, 14), time(9, 30), time(17, 30), 33),
-        (CITY_HALL, date(2026, 11, 28), time(9, 30), time(17, 30), 33),
+        # The last slot of a long Saturday ends at 17:45.
+        pytest.param(CITY_HALL, date(2026, 11, 14), time(9, 30), time(17, 30), 33, id="city-hall-2nd-saturday"),
+        pytest.param(CITY_HALL, date(2026, 11, 28), time(9, 30), time(17, 30), 33, id="city-hall-4th-saturday"),
     ],
 )
 def test_slots_run_from_opening_to_the_last_that_ends_at_closing(calendar, day, first, last, count):
@@ -99,11 +99,6 @@ def test_slots_run_from_opening_to_the_last_that_ends_at_closing(calendar, day, 
     assert slots[-1].start == last
     assert slots[-1].end == (datetime.combine(day, last) + timedelta(minutes=15)).time()
     assert all(a.end == b.start for a, b in zip(slots, slots[1:]))
-
-
-def test_the_last_slot_of_a_long_saturday_ends_at_17_45():
-    slots = schedule_of(CITY_HALL, date(2026, 11, 14)).slots
-    assert slots[-1] == rules.Slot(time(17, 30), time(17, 45))
 
 
 @pytest.mark.parametrize(
@@ -116,7 +111,7 @@ def test_the_last_slot_of_a_long_saturday_ends_at_17_45():
         (15, time(9), time(9, 10), []),
     ],
 )
-def test_slots_between(minutes, opens, closes, expected):
+def test_slots_between_keep_only_slots_that_end_by_closing(minutes, opens, closes, expected):
     assert [slot.start for slot in rules.slots_between(opens, closes, minutes)] == expected
 
 
@@ -172,7 +167,7 @@ def test_whole_day_closure_over_a_range_and_its_reason():
         (date(2026, 11, 26), ClosedReason.MAINTENANCE, "maintenance"),  # a one-off maintenance day
     ],
 )
-def test_closed_reason_priority(day, closure_reason, expected):
+def test_the_strongest_closed_reason_wins(day, closure_reason, expected):
     closure = rules.Closure(day, day, reason=closure_reason)
     assert str(schedule_of(WARD_OFFICE, day, [closure]).reason) == expected
 
@@ -215,7 +210,7 @@ def test_japanese_holidays_come_from_the_holidays_package():
         (2026, 11, SUNDAY, -1, date(2026, 11, 29)),
     ],
 )
-def test_nth_weekday_of_month(year, month, weekday, nth, expected):
+def test_nth_weekday_of_month_or_none_when_there_is_no_such_day(year, month, weekday, nth, expected):
     assert rules.nth_weekday_of_month(year, month, weekday, nth) == expected
 
 
@@ -230,7 +225,7 @@ def test_nth_weekday_of_month(year, month, weekday, nth, expected):
         (date(2027, 2, 21), True),
     ],
 )
-def test_day_after_third_saturday(day, expected):
+def test_day_after_third_saturday_is_closed(day, expected):
     assert RECURRING[0].matches(day) is expected
 
 
@@ -245,7 +240,7 @@ def test_day_after_third_saturday(day, expected):
         ((8, 13), (8, 15), date(2026, 8, 16), False),
     ],
 )
-def test_yearly_recurring_closure(start, end, day, expected):
+def test_yearly_closure_spans_the_turn_of_the_year(start, end, day, expected):
     closure = rules.RecurringClosure(reason=ClosedReason.YEAR_END, start=start, end=end)
     assert closure.matches(day) is expected
 
@@ -305,7 +300,7 @@ def test_booking_window_is_tomorrow_to_thirty_days_ahead():
         (date(2026, 12, 29), False, "beyond_horizon"),  # horizon is checked first
     ],
 )
-def test_day_availability_reasons(day, bookable, reason):
+def test_day_is_bookable_or_says_why_not(day, bookable, reason):
     result = availability(day)
     assert (result.bookable, result.reason) == (bookable, reason)
     assert bool(result.slots) == bookable
@@ -358,39 +353,8 @@ def test_overbooked_counts_never_show_negative_seats():
         ("ward", "kita", None, False),
     ],
 )
-def test_window_serves_ward(kind, window_ward, resident_ward, expected):
+def test_ward_office_serves_its_ward_and_city_hall_every_ward(kind, window_ward, resident_ward, expected):
     assert rules.window_serves_ward(kind, window_ward, resident_ward) is expected
-
-
-# --- Words ------------------------------------------------------------------
-
-
-def test_describe_hours_of_a_ward_office_in_english():
-    with translation.override("en"):
-        assert rules.describe_hours(WARD_OFFICE) == [
-            "Monday to Friday 9:00–17:00",
-            "Closed on Saturday, Sunday",
-            "Closed on national holidays",
-        ]
-
-
-def test_describe_hours_of_city_hall_in_english():
-    with translation.override("en"):
-        assert rules.describe_hours(CITY_HALL) == [
-            "Thursday to Monday 9:30–16:45",
-            "2nd and 4th Saturday of the month 9:30–17:45",
-            "Closed on the 3rd Sunday of the month",
-            "Closed on Tuesday, Wednesday",
-            "Open on national holidays that fall on these days",
-        ]
-
-
-def test_describe_hours_in_japanese():
-    with translation.override("ja"):
-        lines = rules.describe_hours(CITY_HALL)
-    assert lines[0] == "木曜～月曜 9:30～16:45"
-    assert lines[1] == "毎月第2・第4土曜 9:30～17:45"
-    assert lines[2] == "毎月第3日曜は休み"
 
 
 def test_month_grid_starts_on_sunday():
@@ -401,8 +365,3 @@ def test_month_grid_starts_on_sunday():
     weeks = rules.month_grid(date(2026, 8, 1))
     assert weeks[0][:6] == [None] * 6 and weeks[0][6] == date(2026, 8, 1)
     assert len(weeks) == 6
-
-
-def test_every_closed_reason_has_words():
-    for reason in list(ClosedReason) + list(rules.UnbookableReason):
-        assert rules.closed_reason_label(reason)

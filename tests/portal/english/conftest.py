@@ -1,0 +1,8 @@
+import pytest
+
+from .checks import Leaks
+
+
+@pytest.fixture
+def leaks():
+    return Leaks()
