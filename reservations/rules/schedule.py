@@ -275,6 +275,28 @@ def slots_between(opens_at: time, closes_at: time, minutes: int) -> tuple[Slot, 
     return tuple(slots)
 
 
+def _closures_of(
+    day: date, recurring: Iterable[RecurringClosure], closures: Iterable[Closure]
+) -> tuple[dict[ClosedReason, str], list[Closure]]:
+    """
+    Return ({reason: note} of the recurring and whole-day closures of ``day``,
+    the partial closures of ``day``), the first note of each reason kept.
+    """
+    reasons = {}
+    for rule in recurring:
+        if rule.matches(day):
+            reasons.setdefault(rule.reason, rule.note)
+    partial = []
+    for closure in closures:
+        if not closure.covers(day):
+            continue
+        if closure.whole_day:
+            reasons.setdefault(closure.reason, closure.note)
+        else:
+            partial.append(closure)
+    return reasons, partial
+
+
 def day_schedule(
     day: date,
     calendar: WindowCalendar,
@@ -294,18 +316,7 @@ def day_schedule(
     ClosedReason. A partial closure removes only the slots it overlaps; one
     that leaves no slot at all closes the day with its reason.
     """
-    reasons = {}
-    for rule in recurring:
-        if rule.matches(day):
-            reasons.setdefault(rule.reason, rule.note)
-    partial = []
-    for closure in closures:
-        if not closure.covers(day):
-            continue
-        if closure.whole_day:
-            reasons.setdefault(closure.reason, closure.note)
-        else:
-            partial.append(closure)
+    reasons, partial = _closures_of(day, recurring, closures)
     is_holiday = day in holidays
     if is_holiday and not calendar.open_on_holidays:
         name = holidays.get(day, "") if isinstance(holidays, Mapping) else ""
