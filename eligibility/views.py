@@ -26,14 +26,14 @@ WIZARD = "eligibility_wizard"
 # (slug, form, applies(answers)); one question a screen.
 STEPS = [
     ("who", AttendanceStepForm, lambda a: True),
-    ("reason", ProxyReasonStepForm, lambda a: a.get("attendance") == "proxy"),
+    ("reason", ProxyReasonStepForm, lambda a: a.get("attendance") == rules.Attendance.PROXY),
     ("age", AgeStepForm, lambda a: True),
     ("guardian", AdultWardStepForm, lambda a: (a.get("applicant_age") or 0) >= 18),
     ("cards", CardsStepForm, lambda a: True),
     (
         "sub-proxy",
         SubProxyStepForm,
-        lambda a: a.get("attendance") == "proxy"
+        lambda a: a.get("attendance") == rules.Attendance.PROXY
         and rules.sub_proxy_allowed(applicant_age=a.get("applicant_age"), adult_ward=a.get("adult_ward", False)),
     ),
 ]
@@ -48,7 +48,7 @@ def index(request):
             "a_documents": rules.documents_of(rules.A),
             "b_documents": rules.documents_of(rules.B),
             "bases": rules.photo_certificate_bases().values(),
-            "checklist": rules.booking_checklist("in_person"),
+            "checklist": rules.booking_checklist(rules.Attendance.IN_PERSON),
         },
     )
 
