@@ -7,32 +7,18 @@ API's ``errors`` mapping with field paths (``documents.0.type``). The HTML
 forms below are the pages' questions.
 """
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from portal.forms import YES_NO
+from portal.forms import YES_NO, parse_date_field
 
 from . import rules
 
-ATTENDANCES = ("in_person", "with_legal_representative", "proxy")
 DOCUMENT_FLAGS = ("original", "has_photo", "shows_birth_date", "shows_address", "matches_resident_record")
 DOCUMENT_DATES = ("issued_on", "expires_on")
 MAX_DOCUMENTS = 30
 MAX_AGE = 150
-
-
-def _date(value):
-    """Return a date for 'YYYY-MM-DD', or raise ValueError."""
-    if not isinstance(value, str) or len(value) != 10:
-        raise ValueError(value)
-    return dt.date.fromisoformat(value)
-
-
-def _bad_date():
-    return str(_("Enter a valid date in the form YYYY-MM-DD."))
 
 
 def _bad_bool():
@@ -58,10 +44,9 @@ def parse_identity_payload(payload, *, today=None):
         errors["role"] = [_bad_choice()]
     pickup_date = today or timezone.localdate()
     if payload.get("pickup_date") is not None:
-        try:
-            pickup_date = _date(payload["pickup_date"])
-        except ValueError:
-            errors["pickup_date"] = [_bad_date()]
+        pickup_date, message = parse_date_field(payload["pickup_date"])
+        if message:
+            errors["pickup_date"] = [message]
     basis = payload.get("photo_certificate_basis")
     if basis is not None and basis not in rules.PHOTO_CERTIFICATE_BASES:
         errors["photo_certificate_basis"] = [_bad_choice()]
@@ -107,10 +92,9 @@ def _parse_document(raw):
         value = raw.get(name)
         if value is None:
             continue
-        try:
-            values[name] = _date(value)
-        except ValueError:
-            errors[name] = [_bad_date()]
+        values[name], message = parse_date_field(value)
+        if message:
+            errors[name] = [message]
     if errors:
         return None, errors
     return rules.Document(**values), {}
@@ -133,17 +117,17 @@ def parse_checklist_payload(payload):
     attendance = payload.get("attendance")
     if attendance is None:
         errors["attendance"] = [str(_("This field is required."))]
-    elif attendance not in ATTENDANCES:
+    elif attendance not in rules.Attendance.values:
         errors["attendance"] = [_bad_choice()]
     reason = payload.get("proxy_reason")
     if reason is not None and (isinstance(reason, bool) or not isinstance(reason, int)):
         errors["proxy_reason"] = [str(_("Enter a whole number."))]
-    elif attendance == "proxy":
+    elif attendance == rules.Attendance.PROXY:
         if reason is None:
             errors["proxy_reason"] = [str(_("Choose the reason why a proxy comes."))]
         elif not 1 <= reason <= 11:
             errors["proxy_reason"] = [str(_("Choose a reason from 1 to 11."))]
-    elif attendance in ATTENDANCES and reason is not None:
+    elif attendance in rules.Attendance.values and reason is not None:
         errors["proxy_reason"] = [str(_("A proxy reason is given only when a proxy comes."))]
     age = payload.get("applicant_age")
     if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE):
@@ -165,24 +149,14 @@ def parse_checklist_payload(payload):
 # --- The pages' questions -------------------------------------------------------------
 
 
-def attendance_choices():
-    return [
-        ("in_person", _("The applicant in person")),
-        ("with_legal_representative", _("The applicant with their legal representative")),
-        ("proxy", _("A proxy (代理人) instead of the applicant")),
-    ]
-
-
 def proxy_reason_choices(empty=True):
     choices = [(str(n), f"{n}. {title}") for n, title in rules.proxy_reason_titles().items()]
     return [("", _("Choose the reason")), *choices] if empty else choices
 
 
-
-
 class AttendanceStepForm(forms.Form):
     attendance = forms.ChoiceField(
-        label=gettext_lazy("Who comes to pick up the card?"), widget=forms.RadioSelect, choices=attendance_choices,
+        label=gettext_lazy("Who comes to pick up the card?"), widget=forms.RadioSelect, choices=rules.Attendance.choices,
         help_text=gettext_lazy("Under-15s and adult wards come with their legal representative, or a proxy comes for one of the 11 reasons."),
     )
 

@@ -30,17 +30,17 @@ NO_CARD_FACE_CHANGE_WITHIN_90_DAYS = "no_card_face_change_within_90_days"
 MOVED_OUT_WITHOUT_CARD_FACE_CHANGE = "moved_out_without_card_face_change"
 
 
-def birthday_in(birth_date, years):
+def birthday_in(birth_date: dt.date, years: int) -> dt.date:
     """Return the ``years``-th birthday (28 February for 29 February in a common year)."""
     return birth_date + relativedelta(years=years)
 
 
-def age_on(birth_date, day):
+def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Return the age in whole years on ``day`` (one year more from the birthday on)."""
     return relativedelta(day, birth_date).years
 
 
-def nth_birthday_after(birth_date, day, n):
+def nth_birthday_after(birth_date: dt.date, day: dt.date, n: int) -> dt.date:
     """
     Return the ``n``-th birthday strictly after ``day``: a birthday that falls
     on ``day`` itself does not count (R-V1).
@@ -51,29 +51,29 @@ def nth_birthday_after(birth_date, day, n):
     return birthday_in(birth_date, years + n - 1)
 
 
-def adult_age(application_date):
+def adult_age(application_date: dt.date) -> int:
     """Return the age of adulthood for an application accepted on ``application_date`` (R-V1)."""
     return 18 if application_date >= ADULT_AGE_18_FROM else 20
 
 
-def minor_at_issue(birth_date, issue_date, application_date=None):
+def minor_at_issue(birth_date: dt.date, issue_date: dt.date, application_date: dt.date | None = None) -> bool:
     """Return whether the holder was not yet adult on the issue date (R-V1)."""
     application_date = application_date or issue_date
     return age_on(birth_date, issue_date) < adult_age(application_date)
 
 
-def card_expires_on(birth_date, issue_date, application_date=None):
+def card_expires_on(birth_date: dt.date, issue_date: dt.date, application_date: dt.date | None = None) -> dt.date:
     """Return the card's last valid day: the 10th birthday after issue, the 5th for a minor (R-V1)."""
     minor = minor_at_issue(birth_date, issue_date, application_date)
     return nth_birthday_after(birth_date, issue_date, CARD_BIRTHDAYS_MINOR if minor else CARD_BIRTHDAYS)
 
 
-def certificates_expire_on(birth_date, certificate_issue_date, card_expiry):
+def certificates_expire_on(birth_date: dt.date, certificate_issue_date: dt.date, card_expiry: dt.date) -> dt.date:
     """Return the certificates' last valid day: the 5th birthday after their issue, capped at the card (R-V2)."""
     return min(nth_birthday_after(birth_date, certificate_issue_date, CERTIFICATE_BIRTHDAYS), card_expiry)
 
 
-def renewal_opens_on(expiry):
+def renewal_opens_on(expiry: dt.date) -> dt.date:
     """Return the first day a renewal may be applied for: three calendar months before expiry (R-V3)."""
     return expiry - relativedelta(months=RENEWAL_OPENS_MONTHS_BEFORE)
 
@@ -88,7 +88,13 @@ class Validity:
     adult_age: int
 
 
-def card_validity(birth_date, issue_date, *, application_date=None, certificate_issue_date=None):
+def card_validity(
+    birth_date: dt.date,
+    issue_date: dt.date,
+    *,
+    application_date: dt.date | None = None,
+    certificate_issue_date: dt.date | None = None,
+) -> Validity:
     """
     Return the Validity of a card issued on ``issue_date`` (R-V1 … R-V3).
 
@@ -115,7 +121,9 @@ def card_validity(birth_date, issue_date, *, application_date=None, certificate_
     )
 
 
-def validity_problems(birth_date, issue_date, application_date, certificate_issue_date):
+def validity_problems(
+    birth_date: dt.date, issue_date: dt.date, application_date: dt.date, certificate_issue_date: dt.date
+) -> dict[str, str]:
     """
     Return {field: code} for dates that cannot belong together: a card issued
     before its holder was born, applied for before birth or after issue, or
@@ -150,14 +158,14 @@ class MoveInResult:
 
 def move_in_check(
     *,
-    planned_move_out_date,
-    started_living_on,
-    move_in_notified_on,
-    card_presented_at_move_in,
-    card_face_change_notified_on=None,
-    moved_out_again_on=None,
-    today,
-):
+    planned_move_out_date: dt.date | None,
+    started_living_on: dt.date,
+    move_in_notified_on: dt.date,
+    card_presented_at_move_in: bool,
+    card_face_change_notified_on: dt.date | None = None,
+    moved_out_again_on: dt.date | None = None,
+    today: dt.date,
+) -> MoveInResult:
     """
     Return whether a card survives a move in to Niigata (R-V4), why not, and
     the day by which the card-face change notification (券面記載事項変更届) is due.
@@ -189,7 +197,13 @@ def move_in_check(
     return MoveInResult(True, None, due_by)
 
 
-def move_in_problems(*, started_living_on, move_in_notified_on, card_face_change_notified_on, moved_out_again_on):
+def move_in_problems(
+    *,
+    started_living_on: dt.date,
+    move_in_notified_on: dt.date,
+    card_face_change_notified_on: dt.date | None,
+    moved_out_again_on: dt.date | None,
+) -> dict[str, str]:
     """Return {field: code} for move-in dates that cannot belong together."""
     problems = {}
     if move_in_notified_on < started_living_on:

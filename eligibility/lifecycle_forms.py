@@ -14,14 +14,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.forms import YES_NO
-from portal.forms import DateOfBirthMixin
+from portal.dates import EARLIEST, LATEST
+from portal.forms import YES_NO, DateOfBirthMixin, parse_date_field
 
 from . import lifecycle
-
-# Dates are answered for these years only; anything else is a typo.
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 
 MOVE_IN_DATES = (
     "planned_move_out_date",
@@ -36,29 +32,6 @@ MOVE_IN_REQUIRED = ("started_living_on", "move_in_notified_on")
 
 def _required():
     return str(_("This field is required."))
-
-
-def _bad_date():
-    return str(_("Enter a valid date in the form YYYY-MM-DD."))
-
-
-def _out_of_range():
-    return str(_("Enter a date from %(earliest)s to %(latest)s.") % {
-        "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat(),
-    })
-
-
-def _parse_date(value):
-    """Return (date, None) for 'YYYY-MM-DD' within EARLIEST … LATEST, or (None, message)."""
-    if not isinstance(value, str) or len(value) != 10:
-        return None, _bad_date()
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None, _bad_date()
-    if not EARLIEST <= day <= LATEST:
-        return None, _out_of_range()
-    return day, None
 
 
 def validity_messages(problems):
@@ -98,7 +71,7 @@ def parse_card_validity_query(params):
                 errors[name] = [_required()]
             values[name] = None
             continue
-        values[name], message = _parse_date(raw)
+        values[name], message = parse_date_field(raw)
         if message:
             errors[name] = [message]
     if errors:
@@ -125,7 +98,7 @@ def parse_move_in_payload(payload, *, today):
                 errors[name] = [_required()]
             values[name] = None
             continue
-        values[name], message = _parse_date(raw)
+        values[name], message = parse_date_field(raw)
         if message:
             errors[name] = [message]
     presented = payload.get("card_presented_at_move_in")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fees.rules import fee_amounts
+
 from . import lifecycle
 from .lifecycle_forms import CardValidityForm, MoveInForm
 
@@ -55,5 +57,6 @@ def move_in(request):
             "result": result,
             "reason_text": move_in_reason_text(result.reason) if result else "",
             "today": today,
+            "fees": fee_amounts(),
         },
     )

@@ -8,11 +8,26 @@ these functions.
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _, gettext_lazy
+from django.db.models.enums import TextChoices
+from django.utils.translation import get_language, gettext as _, gettext_lazy
 
 from eligibility.lifecycle import age_on
+from fees.rules import fee_amounts
+
+
+class Attendance(TextChoices):
+    """
+    Who comes to pick up the card (R-B4, R-E5, R-E8): the one vocabulary of the
+    booking's field, the wizard, the checklist API and the counter.
+    """
+
+    IN_PERSON = "in_person", gettext_lazy("The applicant in person")
+    WITH_LEGAL_REPRESENTATIVE = "with_legal_representative", gettext_lazy("The applicant with a legal representative")
+    PROXY = "proxy", gettext_lazy("A proxy (代理人)")
+
 
 # --- Documents (R-E1, R-E2) -------------------------------------------------------
 
@@ -49,10 +64,8 @@ class DocumentType:
     name_en: str
 
     @property
-    def name(self):
+    def name(self) -> str:
         """Return the name in the active language (the Japanese name is the city's term)."""
-        from django.utils.translation import get_language
-
         return self.name_ja if (get_language() or "ja").startswith("ja") else str(self.name_en)
 
 
@@ -91,12 +104,12 @@ DOCUMENT_TYPES = {
 }
 
 
-def documents_of(category):
+def documents_of(category: str) -> list[DocumentType]:
     """Return the DocumentTypes of ``category`` in the order of R-E1."""
     return [doc for doc in DOCUMENT_TYPES.values() if doc.category == category]
 
 
-def photo_certificate_bases():
+def photo_certificate_bases() -> dict[str, tuple[str, str]]:
     """Return {basis: (who it is for, who certifies it)} of R-E3."""
     return {
         "hospital_or_facility": (
@@ -132,16 +145,16 @@ class Document:
     matches_resident_record: bool = True
 
     @property
-    def category(self):
+    def category(self) -> str:
         return DOCUMENT_TYPES[self.type].category
 
     @property
-    def with_photo(self):
+    def with_photo(self) -> bool:
         """A-documents and the photo certificate carry a photo; a B-document only if it says so."""
         return self.category != B or self.has_photo
 
 
-def document_problem(document, pickup_date):
+def document_problem(document: Document, pickup_date: dt.date) -> str | None:
     """
     Return why ``document`` does not count on ``pickup_date`` (R-E1, R-E2), or None.
 
@@ -173,12 +186,12 @@ class IdentityResult:
     missing: str
 
     @property
-    def reasons(self):
+    def reasons(self) -> list[tuple[DocumentType, str]]:
         """Return the rejections in words: [(document type, reason text)]."""
         return [(DOCUMENT_TYPES[doc.type], rejection_text(reason)) for doc, reason in self.rejected]
 
 
-def rejection_text(reason):
+def rejection_text(reason: str) -> str:
     """Return a rejection reason code in words."""
     return {
         COPY: _("Copies are not accepted: bring the original."),
@@ -192,7 +205,9 @@ def rejection_text(reason):
     }[reason]
 
 
-def check_identity(role, documents, *, pickup_date, photo_certificate_basis=None):
+def check_identity(
+    role: str, documents: Iterable[Document], *, pickup_date: dt.date, photo_certificate_basis: str | None = None
+) -> IdentityResult:
     """
     Return the IdentityResult of ``documents`` shown by ``role`` on ``pickup_date``.
 
@@ -233,7 +248,7 @@ def check_identity(role, documents, *, pickup_date, photo_certificate_basis=None
     return IdentityResult(sufficient, tuple(counted), tuple(rejected), missing)
 
 
-def _missing_in_person(b, photo, basis):
+def _missing_in_person(b: int, photo: int, basis: str | None) -> str:
     if b == 1 and basis:
         return _("One more document: a photo ID (category A), another category B document or the photo certificate.")
     if b == 1:
@@ -243,7 +258,7 @@ def _missing_in_person(b, photo, basis):
     return _("One photo ID (category A), or two category B documents.")
 
 
-def _missing_by_proxy(a, others, pictured):
+def _missing_by_proxy(a: int, others: int, pictured: bool) -> str:
     if a == 1:
         return _("One more document: another photo ID (category A) or a category B document.")
     if others >= 3:
@@ -255,7 +270,7 @@ def _missing_by_proxy(a, others, pictured):
     return _("Two photo IDs (category A), a photo ID and a category B document, or three category B documents of which one has a photo.")
 
 
-def _missing_proxy(a, b):
+def _missing_proxy(a: int, b: int) -> str:
     if a == 1:
         return _("One more document: another photo ID (category A) or a category B document.")
     if b:
@@ -277,7 +292,7 @@ class ProxyReason:
     note: str = ""
 
 
-def proxy_reason_titles():
+def proxy_reason_titles() -> dict[int, str]:
     """Return {number: title} of the 11 reasons a proxy may pick up the card (R-E5)."""
     return {
         1: _("Illness, physical or other disability"),
@@ -298,7 +313,7 @@ def proxy_reason_titles():
 REPRESENTATIVE_MAY_DECLARE = frozenset({2, 3, 4})
 
 
-def _case_1_evidence():
+def _case_1_evidence() -> list[str]:
     return [
         _("Medical certificate (診断書)"),
         _("Special child-rearing allowance certificate"),
@@ -309,7 +324,7 @@ def _case_1_evidence():
     ]
 
 
-def proxy_reasons():
+def proxy_reasons() -> list[ProxyReason]:
     """Return the 11 ProxyReasons of R-E5 with their evidence (疎明資料)."""
     titles = proxy_reason_titles()
     evidence = {
@@ -349,12 +364,12 @@ def proxy_reasons():
     ]
 
 
-def find_proxy_reason(number):
+def find_proxy_reason(number: int | None) -> ProxyReason | None:
     """Return the ProxyReason ``number`` (1–11), or None."""
     return next((reason for reason in proxy_reasons() if reason.number == number), None)
 
 
-def proxy_reason_problem(number, *, applicant_age=None):
+def proxy_reason_problem(number: int, *, applicant_age: int | None = None) -> str | None:
     """Return why case ``number`` cannot fit an applicant of ``applicant_age``, or None when it may fit."""
     if number not in range(1, 12):
         return _("Choose a reason from 1 to 11.")
@@ -367,27 +382,29 @@ def proxy_reason_problem(number, *, applicant_age=None):
     return None
 
 
-def may_declare_for_applicant(number):
+def may_declare_for_applicant(number: int | None) -> bool:
     """Return True when the legal representative may declare the will to apply (cases 2–4, R-E5)."""
     return number in REPRESENTATIVE_MAY_DECLARE
 
 
-def sub_proxy_allowed(*, applicant_age=None, adult_ward=False):
+def sub_proxy_allowed(*, applicant_age: int | None = None, adult_ward: bool = False) -> bool:
     """A sub-proxy (復代理人) is allowed only for an applicant under 15 or an adult ward (R-E6)."""
     return bool(adult_ward) or (applicant_age is not None and applicant_age <= SUB_PROXY_MAX_AGE)
 
 
-def applicant_notified_later(*, proxy_in_household, proxy_is_legal_representative):
+def applicant_notified_later(*, proxy_in_household: bool, proxy_is_legal_representative: bool) -> bool:
     """The city later tells the applicant when the proxy is neither a household member nor the legal representative."""
     return not (proxy_in_household or proxy_is_legal_representative)
 
 
-def family_register_copy_needed(*, domicile_in_city_and_confirmable=False, under_15_same_household_on_record=False):
+def family_register_copy_needed(
+    *, domicile_in_city_and_confirmable: bool = False, under_15_same_household_on_record: bool = False
+) -> bool:
     """R-E4: a legal representative brings a 戸籍謄本 unless one of the two exemptions applies."""
     return not (domicile_in_city_and_confirmable or under_15_same_household_on_record)
 
 
-def no_signature_certificate(*, applicant_age=None, adult_ward=False):
+def no_signature_certificate(*, applicant_age: int | None = None, adult_ward: bool = False) -> bool:
     """R-E7: under-15s and adult wards get no signature certificate; their PIN is set by the legal representative."""
     return bool(adult_ward) or (applicant_age is not None and applicant_age < 15)
 
@@ -417,16 +434,16 @@ CHECKLIST_CODES = (
 
 
 def booking_checklist(
-    attendance,
+    attendance: str,
     *,
-    proxy_reason=None,
-    applicant_age=None,
-    adult_ward=False,
-    replacing_card=None,
-    has_notification_card=None,
-    has_resident_register_card=None,
-    sub_proxy=False,
-):
+    proxy_reason: int | None = None,
+    applicant_age: int | None = None,
+    adult_ward: bool = False,
+    replacing_card: bool | None = None,
+    has_notification_card: bool | None = None,
+    has_resident_register_card: bool | None = None,
+    sub_proxy: bool = False,
+) -> list[ChecklistItem]:
     """
     Return the ChecklistItems for an applicant who comes as ``attendance`` (R-E8, R-E4, R-E6).
 
@@ -434,105 +451,141 @@ def booking_checklist(
     ``has_resident_register_card`` means "not known" (a booking): the item is
     listed with an "if you have one" note. ``True``/``False`` decide.
     """
-    proxy = attendance == "proxy"
-    young = applicant_age is not None and applicant_age < 15
-    items = []
+    proxy = attendance == Attendance.PROXY
+    # Under-15s and adult wards: the legal representative acts for them (R-E3, R-E7).
+    represented = (applicant_age is not None and applicant_age < 15) or bool(adult_ward)
+    items = [
+        _issuance_notice_item(proxy, proxy_reason),
+        *_notification_card_items(proxy, has_notification_card),
+        *_resident_register_card_items(has_resident_register_card),
+        _applicant_id_item(proxy, represented),
+        *_old_card_items(replacing_card),
+    ]
+    if attendance == Attendance.WITH_LEGAL_REPRESENTATIVE:
+        items += _legal_representative_items(represented)
     if proxy:
-        declaration = (
-            _("The postcard you received, with the declaration, the PINs (covered with the sealing sticker) and the proxy section filled in; the legal representative may fill in all of it.")
-            if may_declare_for_applicant(proxy_reason)
-            else _("The postcard you received, with the applicant's declaration, the PINs (covered with the sealing sticker) and the proxy section filled in by the applicant.")
-        )
-        if proxy_reason == 6:
-            declaration += " " + _("Write near the proxy box that coming to the window is hard.")
-        items.append(ChecklistItem("issuance_notice", _("The issuance notice (交付通知書)"), declaration))
-    else:
-        items.append(ChecklistItem("issuance_notice", _("The issuance notice (交付通知書)"), _("The postcard you received.")))
+        sub_proxy_comes = sub_proxy and sub_proxy_allowed(applicant_age=applicant_age, adult_ward=adult_ward)
+        items += _proxy_items(proxy_reason, sub_proxy_comes)
+    return items
 
+
+def _issuance_notice_item(proxy: bool, proxy_reason: int | None) -> ChecklistItem:
+    """The issuance notice; for a proxy, with the declaration filled in (R-E5, R-E6)."""
+    label = _("The issuance notice (交付通知書)")
+    if not proxy:
+        return ChecklistItem("issuance_notice", label, _("The postcard you received."))
+    declaration = (
+        _("The postcard you received, with the declaration, the PINs (covered with the sealing sticker) and the proxy section filled in; the legal representative may fill in all of it.")
+        if may_declare_for_applicant(proxy_reason)
+        else _("The postcard you received, with the applicant's declaration, the PINs (covered with the sealing sticker) and the proxy section filled in by the applicant.")
+    )
+    if proxy_reason == 6:
+        declaration += " " + _("Write near the proxy box that coming to the window is hard.")
+    return ChecklistItem("issuance_notice", label, declaration)
+
+
+def _notification_card_items(proxy: bool, has_notification_card: bool | None) -> list[ChecklistItem]:
+    """The notification card or individual number notice (R-E8)."""
+    either = _("Notification card (通知カード) or individual number notice")
     if proxy:
         if has_notification_card is False:
             note = _("The applicant's individual number notice (個人番号通知書); it is given back.")
         else:
             note = _("The applicant's notification card is collected at the counter. If the number was given after notification cards ended, bring the individual number notice (it is given back).")
-        items.append(ChecklistItem("notification_card", _("Notification card (通知カード) or individual number notice"), note))
-    elif has_notification_card is None:
-        items.append(ChecklistItem(
-            "notification_card", _("Notification card (通知カード) or individual number notice"),
-            _("If you have one. The notification card is collected at the counter."),
-        ))
-    elif has_notification_card:
-        items.append(ChecklistItem(
+        return [ChecklistItem("notification_card", either, note)]
+    if has_notification_card is None:
+        return [ChecklistItem(
+            "notification_card", either, _("If you have one. The notification card is collected at the counter."),
+        )]
+    if has_notification_card:
+        return [ChecklistItem(
             "notification_card", _("Notification card (通知カード)"),
             _("It is collected at the counter. If you lost it, you fill in a loss report at the counter."),
-        ))
+        )]
+    return []
 
+
+def _resident_register_card_items(has_resident_register_card: bool | None) -> list[ChecklistItem]:
+    """The Basic Resident Register card, collected at the counter (R-E8)."""
+    label = _("Basic Resident Register card (住基カード)")
     if has_resident_register_card is None:
-        items.append(ChecklistItem(
-            "resident_register_card", _("Basic Resident Register card (住基カード)"),
-            _("If you have one. It is collected at the counter."),
-        ))
-    elif has_resident_register_card:
-        items.append(ChecklistItem(
-            "resident_register_card", _("Basic Resident Register card (住基カード)"), _("It is collected at the counter."),
-        ))
+        return [ChecklistItem(
+            "resident_register_card", label, _("If you have one. It is collected at the counter."),
+        )]
+    if has_resident_register_card:
+        return [ChecklistItem("resident_register_card", label, _("It is collected at the counter."))]
+    return []
 
+
+def _applicant_id_item(proxy: bool, represented: bool) -> ChecklistItem:
+    """The applicant's identity documents (R-E3 in person, R-E6 by proxy)."""
     if proxy:
-        id_note = _("Two documents for a proxy pickup: two photo IDs, a photo ID and another ID, or three IDs of which one has a photo.")
+        note = _("Two documents for a proxy pickup: two photo IDs, a photo ID and another ID, or three IDs of which one has a photo.")
     else:
-        id_note = _("One photo ID (driving licence, passport, …) or two other IDs (health insurance card, pension book, …).")
-        if young or adult_ward:
-            id_note += " " + _("A photo certificate made by the legal representative may stand in for one of the two other IDs.")
-    items.append(ChecklistItem("applicant_id", _("The applicant's identity documents (originals)"), id_note))
+        note = _("One photo ID (driving licence, passport, …) or two other IDs (health insurance card, pension book, …).")
+        if represented:
+            note += " " + _("A photo certificate made by the legal representative may stand in for one of the two other IDs.")
+    return ChecklistItem("applicant_id", _("The applicant's identity documents (originals)"), note)
 
+
+def _old_card_items(replacing_card: bool | None) -> list[ChecklistItem]:
+    """The old card, without which the reissue is charged at the fees of fees.rules (R-F3, R-F2)."""
+    fees = fee_amounts()
     if replacing_card is None:
-        items.append(ChecklistItem(
+        return [ChecklistItem(
             "old_card", _("Your old My Number Card"),
-            _("Only when you are replacing a card. Without it the new card is charged (card 800 yen, certificates 200 yen)."),
-        ))
-    elif replacing_card:
-        items.append(ChecklistItem(
+            _("Only when you are replacing a card. Without it the new card is charged (card %(card)s yen, certificates %(certificates)s yen).") % fees,
+        )]
+    if replacing_card:
+        return [ChecklistItem(
             "old_card", _("The old My Number Card"),
-            _("It is collected at the counter. Without it the new card is charged (card 800 yen, certificates 200 yen)."),
-        ))
+            _("It is collected at the counter. Without it the new card is charged (card %(card)s yen, certificates %(certificates)s yen).") % fees,
+        )]
+    return []
 
-    if attendance == "with_legal_representative":
-        items.append(ChecklistItem(
+
+def _legal_representative_items(represented: bool) -> list[ChecklistItem]:
+    """The legal representative's ID and the family register copy (R-E4)."""
+    return [
+        ChecklistItem(
             "legal_representative_id", _("The legal representative's own identity document (original)"),
-            _("The legal representative sets the applicant's user-authentication PIN at the counter.") if (young or adult_ward) else "",
-        ))
-        note = _("Not needed when the applicant's registered domicile (本籍) is in Niigata City and the relationship can be confirmed, or when the applicant is under 15 and in the same household with the relationship on the resident record.")
-        items.append(ChecklistItem("family_register_copy", _("A family register copy (戸籍謄本) showing the relationship"), note))
+            _("The legal representative sets the applicant's user-authentication PIN at the counter.") if represented else "",
+        ),
+        ChecklistItem(
+            "family_register_copy", _("A family register copy (戸籍謄本) showing the relationship"),
+            _("Not needed when the applicant's registered domicile (本籍) is in Niigata City and the relationship can be confirmed, or when the applicant is under 15 and in the same household with the relationship on the resident record."),
+        ),
+    ]
 
-    if proxy:
+
+def _proxy_items(proxy_reason: int | None, sub_proxy_comes: bool) -> list[ChecklistItem]:
+    """The proxy's IDs, the evidence of the reason and the letter of attorney of a sub-proxy (R-E5, R-E6)."""
+    items = [ChecklistItem(
+        "proxy_id", _("The proxy's own identity documents (originals)"),
+        _("Two photo IDs, or one photo ID and one other ID."),
+    )]
+    reason = find_proxy_reason(proxy_reason) if proxy_reason else None
+    evidence = _("Documents that show why the applicant cannot come")
+    if reason is None:
         items.append(ChecklistItem(
-            "proxy_id", _("The proxy's own identity documents (originals)"),
-            _("Two photo IDs, or one photo ID and one other ID."),
+            "proxy_evidence", evidence, _("The evidence for the proxy reason (medical certificate, etc.)."),
         ))
-        reason = find_proxy_reason(proxy_reason) if proxy_reason else None
-        if reason is None:
-            items.append(ChecklistItem(
-                "proxy_evidence", _("Documents that show why the applicant cannot come"),
-                _("The evidence for the proxy reason (medical certificate, etc.)."),
-            ))
-        elif reason.evidence:
-            items.append(ChecklistItem(
-                "proxy_evidence", _("Documents that show why the applicant cannot come"),
-                _evidence_note(reason),
-            ))
-        if reason is not None and reason.number == 4:
-            items.append(ChecklistItem(
-                "family_register_copy", _("A family register copy (戸籍謄本) showing the relationship"),
-                _("Only when the resident record cannot show that the proxy is the child's parent (for example, a different household)."),
-            ))
-        if sub_proxy and sub_proxy_allowed(applicant_age=applicant_age, adult_ward=adult_ward):
-            items.append(ChecklistItem(
-                "letter_of_attorney", _("Letter of attorney (委任状) from the legal representative"),
-                _("Needed because a sub-proxy (復代理人) chosen by the legal representative comes. Any format."),
-            ))
+    elif reason.evidence:
+        items.append(ChecklistItem("proxy_evidence", evidence, _evidence_note(reason)))
+    if reason is not None and reason.number == 4:
+        items.append(ChecklistItem(
+            "family_register_copy", _("A family register copy (戸籍謄本) showing the relationship"),
+            _("Only when the resident record cannot show that the proxy is the child's parent (for example, a different household)."),
+        ))
+    if sub_proxy_comes:
+        items.append(ChecklistItem(
+            "letter_of_attorney", _("Letter of attorney (委任状) from the legal representative"),
+            _("Needed because a sub-proxy (復代理人) chosen by the legal representative comes. Any format."),
+        ))
     return items
 
 
-def _evidence_note(reason):
+def _evidence_note(reason: ProxyReason) -> str:
     listed = " / ".join(str(e) for e in reason.evidence)
     if len(reason.evidence) == 1:
         return listed
@@ -541,7 +594,7 @@ def _evidence_note(reason):
     return _("One of these: %(documents)s") % {"documents": listed}
 
 
-def youngest_age(birth_dates, day):
+def youngest_age(birth_dates: Iterable[dt.date | None], day: dt.date) -> int | None:
     """Return the age on ``day`` of the youngest of ``birth_dates``, or None for none."""
     ages = [age_on(born, day) for born in birth_dates if born is not None]
     return min(ages) if ages else None
@@ -553,11 +606,11 @@ SIGNATURE_PIN = re.compile(r"^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{6,16}$")
 FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
 
 
-def signature_pin_ok(pin):
+def signature_pin_ok(pin: str | None) -> bool:
     """6–16 characters of A–Z and 0–9 with at least one letter and one digit (R-E9)."""
     return bool(SIGNATURE_PIN.match(pin or ""))
 
 
-def four_digit_pin_ok(pin):
+def four_digit_pin_ok(pin: str | None) -> bool:
     """User authentication, resident registry and card-face PINs: 4 digits (R-E9)."""
     return bool(FOUR_DIGITS.match(pin or ""))

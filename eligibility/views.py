@@ -26,14 +26,14 @@ WIZARD = "eligibility_wizard"
 # (slug, form, applies(answers)); one question a screen.
 STEPS = [
     ("who", AttendanceStepForm, lambda a: True),
-    ("reason", ProxyReasonStepForm, lambda a: a.get("attendance") == "proxy"),
+    ("reason", ProxyReasonStepForm, lambda a: a.get("attendance") == rules.Attendance.PROXY),
     ("age", AgeStepForm, lambda a: True),
     ("guardian", AdultWardStepForm, lambda a: (a.get("applicant_age") or 0) >= 18),
     ("cards", CardsStepForm, lambda a: True),
     (
         "sub-proxy",
         SubProxyStepForm,
-        lambda a: a.get("attendance") == "proxy"
+        lambda a: a.get("attendance") == rules.Attendance.PROXY
         and rules.sub_proxy_allowed(applicant_age=a.get("applicant_age"), adult_ward=a.get("adult_ward", False)),
     ),
 ]
@@ -48,7 +48,7 @@ def index(request):
             "a_documents": rules.documents_of(rules.A),
             "b_documents": rules.documents_of(rules.B),
             "bases": rules.photo_certificate_bases().values(),
-            "checklist": rules.booking_checklist("in_person"),
+            "checklist": rules.booking_checklist(rules.Attendance.IN_PERSON),
         },
     )
 
@@ -80,6 +80,24 @@ def wizard_start(request):
     return redirect("eligibility:wizard_step", step="who")
 
 
+def _keep_applicable(answers):
+    """Return ``answers`` without those to questions that no longer apply."""
+    kept = set()
+    for slug in _applicable(answers):
+        kept.update(STEP_FORMS[slug].base_fields)
+    return {key: value for key, value in answers.items() if key in kept}
+
+
+def _initial(form_class, answers):
+    """Return the form's initial data from the answers so far (yes/no questions as "yes"/"no")."""
+    initial = {}
+    for name in form_class.base_fields:
+        if name in answers:
+            value = answers[name]
+            initial[name] = ("yes" if value else "no") if name in ("adult_ward", "sub_proxy") else value
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def wizard_step(request, step):
     if step not in STEP_FORMS:
@@ -93,22 +111,11 @@ def wizard_step(request, step):
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            answers.update(form.cleaned_data)
-            # Answers to questions that no longer apply are dropped.
-            kept = set()
-            for slug in _applicable(answers):
-                kept.update(STEP_FORMS[slug].base_fields)
-            answers = {key: value for key, value in answers.items() if key in kept}
-            request.session[WIZARD] = answers
+            answers = request.session[WIZARD] = _keep_applicable({**answers, **form.cleaned_data})
             following = _next_step(answers, step)
             return redirect("eligibility:wizard_step", step=following) if following else redirect("eligibility:wizard_result")
     else:
-        initial = {}
-        for name in form_class.base_fields:
-            if name in answers:
-                value = answers[name]
-                initial[name] = ("yes" if value else "no") if name in ("adult_ward", "sub_proxy") else value
-        form = form_class(initial=initial)
+        form = form_class(initial=_initial(form_class, answers))
     number = slugs.index(step) + 1
     previous = slugs[number - 2] if number > 1 else None
     return render(

@@ -49,18 +49,20 @@ class Quote:
     rule: str  # the SPEC rule that decided: "R-F1" … "R-F4"
 
     @property
-    def total(self):
+    def total(self) -> int:
         return sum(line.amount for line in self.lines)
 
 
-def _reissue_lines(with_certificates):
+def _reissue_lines(with_certificates: bool) -> tuple[Line, ...]:
     lines = [Line("card", FEES["card"])]
     if with_certificates:
         lines.append(Line("certificates", FEES["certificates"]))
     return tuple(lines)
 
 
-def quote(reason, *, old_card_returned=True, with_certificates=True, noto_earthquake=False):
+def quote(
+    reason: str, *, old_card_returned: bool = True, with_certificates: bool = True, noto_earthquake: bool = False
+) -> Quote:
     """
     Return the Quote for a card (re)issue (SPEC §6).
 
@@ -86,3 +88,13 @@ def quote(reason, *, old_card_returned=True, with_certificates=True, noto_earthq
     if noto_earthquake:
         return Quote((), "R-F4")
     return Quote(_reissue_lines(with_certificates), charged_rule)
+
+
+def fee_amounts() -> dict[str, str]:
+    """
+    Return the reissue fees of ``FEES`` as prose writes them, with thousands
+    separators: ``card``, ``certificates`` and their ``total`` (R-F2), for
+    ``%(card)s``-style placeholders in translated text.
+    """
+    amounts = {**FEES, "total": FEES["card"] + FEES["certificates"]}
+    return {name: f"{amount:,}" for name, amount in amounts.items()}

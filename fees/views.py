@@ -11,8 +11,8 @@ def rule_text(rule):
     """Return why the fee is what it is, by the SPEC rule that decided."""
     return {
         "R-F1": _("A first card, a renewal with the old card handed back, a new card because the extra-notes field is full, and new, additional or renewed electronic certificates are free."),
-        "R-F2": _("A new card after loss, theft, damage or invalidation through your own fault costs 800 yen for the card and 200 yen for the electronic certificates."),
-        "R-F3": _("A new card after invalidation through no fault of yours, or a renewal, is free only when you hand back the old card at pickup. Without it, the card costs 800 yen and the certificates 200 yen."),
+        "R-F2": _("A new card after loss, theft, damage or invalidation through your own fault costs %(card)s yen for the card and %(certificates)s yen for the electronic certificates.") % rules.fee_amounts(),
+        "R-F3": _("A new card after invalidation through no fault of yours, or a renewal, is free only when you hand back the old card at pickup. Without it, the card costs %(card)s yen and the certificates %(certificates)s yen.") % rules.fee_amounts(),
         "R-F4": _("A card lost or damaged in the 2024 Noto Peninsula earthquake is reissued free when you bring a disaster victim certificate (罹災証明書)."),
     }[rule]
 
@@ -35,6 +35,6 @@ def quote(request):
             "quote": result,
             "lines": [(line_label(line.item), line.amount) for line in result.lines] if result else [],
             "rule_text": rule_text(result.rule) if result else "",
-            "fees": rules.FEES,
+            "fees": rules.fee_amounts(),
         },
     )

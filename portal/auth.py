@@ -10,19 +10,20 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from portal.ratelimit import client_address
+
 logger = logging.getLogger(__name__)
 
 
 def _keys(request, username):
     window = int(time.time()) // settings.LOGIN_FAILURE_WINDOW_SECONDS
-    from portal.ratelimit import client_address
-
     address = client_address(request) if request else ""
     digest = lambda value: hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]  # noqa: E731
     return [f"login-failures:user:{digest((username or '').lower())}:{window}", f"login-failures:addr:{digest(address)}:{window}"]
@@ -91,8 +92,6 @@ def throttled(form):
 
 def admin_login(request, **kwargs):
     """The Django admin's login, answering 429 (with its form and message) once throttled."""
-    from django.contrib import admin
-
     response = admin.site.login(request, **kwargs)
     context = getattr(response, "context_data", None) or {}
     if request.method == "POST" and throttled(context.get("form")):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext as _
 
 
 def portal(request):
@@ -18,8 +18,6 @@ class BookingSteps:
     """The five steps of booking, translated when a template iterates them."""
 
     def __iter__(self):
-        from django.utils.translation import gettext as _
-
         return iter(
             [
                 (1, _("Who and where")),

@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from reservations.models import Window
+
 
 def home(request):
     return render(request, "portal/home.html")
@@ -40,7 +42,5 @@ def guide_page(request, page):
     """Render one information page; ``page`` comes from the URLconf, never from the visitor."""
     context = {}
     if page == "contacts":
-        from reservations.models import Window
-
         context["ward_offices"] = Window.objects.filter(kind="ward")
     return render(request, f"portal/guide/{page}.html", context)

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.rules import booking_checklist, youngest_age
+from eligibility.rules import Attendance, booking_checklist, youngest_age
 from reservations import rules
 
 
@@ -129,8 +130,6 @@ class Window(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("reservations:window_detail", kwargs={"code": self.code})
 
     @property
@@ -481,12 +480,8 @@ class SlotCounter(models.Model):
         return f"{self.window.code} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
 
 
-class Attendance(models.TextChoices):
-    """Who comes to pick up the card (R-B4)."""
-
-    IN_PERSON = "in_person", _("The applicant in person")
-    WITH_LEGAL_REPRESENTATIVE = "with_legal_representative", _("The applicant with a legal representative")
-    PROXY = "proxy", _("A proxy (代理人)")
+# Who comes to pick up the card (R-B4): ``Attendance`` lives in eligibility.rules, the one
+# vocabulary of the booking, the wizard and the checklist; imported above for Booking.attendance.
 
 
 class BookingQuerySet(models.QuerySet):

@@ -162,9 +162,9 @@ def render(message):
         subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())
         text = render_to_string(f"emails/{message.kind}.txt", context)
         html = render_to_string(f"emails/{message.kind}.html", context)
-        attachments = []
-        if message.kind in (Message.Kind.CONFIRMATION, Message.Kind.RESCHEDULED):
-            attachments.append((f"mynumber-card-{booking.code}.ics", ical.booking_ics(booking), "text/calendar"))
+        # The calendar entry: a REQUEST when booked or moved, a CANCEL when cancelled (see ical).
+        attachment = ical.message_attachment(message)
+        attachments = [attachment] if attachment else []
     return subject, text, html, attachments
 
 

@@ -1,17 +1,19 @@
 """What a party may book (R-B4, R-B6) and when a resident may still change it."""
 
-from datetime import datetime
+from collections.abc import Hashable, Iterable, Sequence
+from datetime import date, datetime, time
 
 from eligibility.lifecycle import age_on
-from reservations.rules.schedule import UnbookableReason
+from eligibility.rules import Attendance
+from reservations.rules.schedule import DayAvailability, SlotAvailability, UnbookableReason
 
 
-def slots_for_party(day, party_size):
+def slots_for_party(day: DayAvailability, party_size: int) -> list[SlotAvailability]:
     """Return the slots of the DayAvailability ``day`` with seats for the whole party (R-B6)."""
     return [slot for slot in day.slots if slot.remaining >= party_size]
 
 
-def repeated_positions(values):
+def repeated_positions(values: Iterable[Hashable]) -> list[int]:
     """
     Return the positions in ``values`` of a value already seen before it:
     each person of a party needs their own issuance-notice number (R-B4).
@@ -24,7 +26,9 @@ def repeated_positions(values):
     return repeated
 
 
-def nearest_free_slots(wanted, days, party_size, limit=5):
+def nearest_free_slots(
+    wanted: datetime, days: Iterable[DayAvailability], party_size: int, limit: int = 5
+) -> list[tuple[date, SlotAvailability]]:
     """
     Return up to ``limit`` (date, SlotAvailability) with at least
     ``party_size`` seats left, nearest in time to ``wanted`` (a datetime)
@@ -42,7 +46,7 @@ def nearest_free_slots(wanted, days, party_size, limit=5):
     return [(day, slot) for _distance, _moment, day, slot in candidates[:limit]]
 
 
-def slot_problem(day, start, party_size):
+def slot_problem(day: DayAvailability, start: time, party_size: int) -> str | None:
     """
     Return why ``party_size`` people cannot book the slot starting at
     ``start`` of the DayAvailability ``day``, or None when they can:
@@ -64,7 +68,7 @@ def slot_problem(day, start, party_size):
     return None
 
 
-def cancellable(status, appointment, now):
+def cancellable(status: str, appointment: datetime, now: datetime) -> bool:
     """
     Return whether a booking in ``status`` at ``appointment`` (datetime) can
     still be cancelled or moved by the resident: a booked one until its
@@ -73,13 +77,12 @@ def cancellable(status, appointment, now):
     return status == "affected" or (status == "booked" and appointment > now)
 
 
-
-def attendance_problem(attendance, birth_dates, day):
+def attendance_problem(attendance: str, birth_dates: Sequence[date], day: date) -> str | None:
     """
     Return "needs_legal_representative" when the party would come "in
     person" although every one of them is under 15 on ``day`` (R-B4: an
     under-15 comes with their legal representative), else None.
     """
-    if attendance == "in_person" and birth_dates and all(age_on(born, day) < 15 for born in birth_dates):
+    if attendance == Attendance.IN_PERSON and birth_dates and all(age_on(born, day) < 15 for born in birth_dates):
         return "needs_legal_representative"
     return None

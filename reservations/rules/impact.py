@@ -1,7 +1,10 @@
 """Bookings that a closure or a capacity cut makes impossible (R-B9)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+
+from reservations.rules.schedule import DaySchedule
 
 # checked-in, issued or no-show booking is history and keeps its seat.
 SEAT_HOLDING_STATUSES = ("booked", "checked_in", "issued", "no_show")
@@ -18,11 +21,13 @@ class HeldBooking:
     status: str = "booked"
 
 
-def _made_order(booking):
+def _made_order(booking: HeldBooking) -> tuple[datetime, int]:
     return (booking.created_at, booking.pk)
 
 
-def bookings_made_impossible(bookings, schedule_day, capacity):
+def bookings_made_impossible(
+    bookings: Iterable[HeldBooking], schedule_day: DaySchedule, capacity: int
+) -> list[HeldBooking]:
     """
     Return the bookings of one window and day that cannot take place under
     ``schedule_day`` (the day's DaySchedule, closures applied) and

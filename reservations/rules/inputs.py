@@ -1,6 +1,7 @@
 """Booking input as people type it (R-B3 … R-B5, R-B7): widths, notice numbers, kana, phones, codes."""
 
 import re as _re
+from collections.abc import Callable
 import secrets as _secrets
 import unicodedata as _unicodedata
 
@@ -14,17 +15,17 @@ _NOTICE_NUMBER = _re.compile(r"^[0-9A-Z]{6,30}$")
 _PHONE = _re.compile(r"^0\d{9,10}$")
 
 
-def normalize_width(value):
+def normalize_width(value: str | None) -> str:
     """Return ``value`` with full-width digits, letters and spaces made half-width (NFKC)."""
     return _unicodedata.normalize("NFKC", value or "")
 
 
-def normalize_number(value):
+def normalize_number(value: str | None) -> str:
     """Return a typed number with full-width characters, spaces and hyphens removed (R-B3)."""
     return _SEPARATORS.sub("", normalize_width(value)).upper()
 
 
-def is_my_number(value):
+def is_my_number(value: str) -> bool:
     """
     Return whether ``value`` is 12 digits with a valid My Number check digit
     (R-B5; 行政手続における特定の個人を識別するための番号の利用等に関する法律施行令 第8条).
@@ -42,7 +43,7 @@ def is_my_number(value):
     return check == expected
 
 
-def my_number_check_digit(first_eleven):
+def my_number_check_digit(first_eleven: str) -> str:
     """Return the check digit that makes ``first_eleven`` a valid My Number (for tests and fixtures)."""
     for digit in "0123456789":
         if is_my_number(first_eleven + digit):
@@ -50,7 +51,7 @@ def my_number_check_digit(first_eleven):
     raise ValueError("no check digit")
 
 
-def notice_number_problem(value):
+def notice_number_problem(value: str) -> str | None:
     """Return None for a valid normalised issuance-notice number, else a reason code."""
     if not value:
         return "required"
@@ -61,18 +62,18 @@ def notice_number_problem(value):
     return None
 
 
-def to_katakana(value):
+def to_katakana(value: str | None) -> str:
     """Return ``value`` normalised (NFKC) with hiragana turned into katakana and spaces single."""
     value = normalize_width(value)
     value = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in value)
     return " ".join(value.replace("\u3000", " ").split())
 
 
-def is_katakana(value):
+def is_katakana(value: str) -> bool:
     return bool(value) and bool(_KATAKANA.match(value))
 
 
-def normalize_phone(value):
+def normalize_phone(value: str | None) -> str:
     """Return the digits of a Japanese phone number, hyphens and spaces removed."""
     value = normalize_number(value).replace("(", "").replace(")", "")
     if value.startswith("+81"):
@@ -80,21 +81,21 @@ def normalize_phone(value):
     return value
 
 
-def is_phone(value):
+def is_phone(value: str) -> bool:
     return bool(_PHONE.match(value))
 
 
-def generate_code(randbelow=_secrets.randbelow):
+def generate_code(randbelow: Callable[[int], int] = _secrets.randbelow) -> str:
     """Return a new reservation code: 8 Crockford base32 characters, 40 random bits (R-B7)."""
     return "".join(CODE_ALPHABET[randbelow(32)] for _ in range(CODE_LENGTH))
 
 
-def format_code(code):
+def format_code(code: str) -> str:
     """Return the code as people read it aloud: 7QX2-M9KD."""
     return f"{code[:4]}-{code[4:]}"
 
 
-def parse_code(value):
+def parse_code(value: str | None) -> str | None:
     """Return the stored form of a typed code (any case, hyphens, O for 0, I/L for 1), or None."""
     value = normalize_number(value).translate(_CODE_READ_AS)
     if len(value) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in value):

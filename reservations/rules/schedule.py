@@ -7,7 +7,7 @@ and an explicit ``today``, and nothing here touches the database. The models
 turn their rows into these values (``Window.calendar()`` and friends).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -59,7 +59,7 @@ class OpeningRule:
     opens_at: time | None = None
     closes_at: time | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
             raise ValueError("weekday must be 0 (Monday) … 6 (Sunday)")
         if self.nth not in (EVERY_WEEK, LAST, 1, 2, 3, 4, 5):
@@ -70,10 +70,10 @@ class OpeningRule:
             raise ValueError("opens_at must be before closes_at")
 
     @property
-    def is_closed(self):
+    def is_closed(self) -> bool:
         return self.opens_at is None
 
-    def matches(self, day):
+    def matches(self, day: date) -> bool:
         if day.weekday() != self.weekday:
             return False
         if self.nth == EVERY_WEEK:
@@ -100,13 +100,13 @@ class RecurringClosure:
     end: tuple[int, int] | None = None
     note: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         monthly = self.weekday is not None and self.nth is not None
         yearly = self.start is not None and self.end is not None
         if monthly == yearly:
             raise ValueError("give either weekday and nth, or start and end")
 
-    def matches(self, day):
+    def matches(self, day: date) -> bool:
         if self.start is not None:
             key = (day.month, day.day)
             if self.start <= self.end:
@@ -132,13 +132,13 @@ class Closure:
     note: str = ""
 
     @property
-    def whole_day(self):
+    def whole_day(self) -> bool:
         return self.start_time is None
 
-    def covers(self, day):
+    def covers(self, day: date) -> bool:
         return self.start_date <= day <= self.end_date
 
-    def overlaps(self, start, end):
+    def overlaps(self, start: time, end: time) -> bool:
         return self.whole_day or (self.start_time < end and self.end_time > start)
 
 
@@ -150,7 +150,7 @@ class WindowCalendar:
     open_on_holidays: bool = False
     slot_minutes: int = 15
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 1 <= self.slot_minutes <= 240:
             raise ValueError("slot_minutes must be 1 … 240")
 
@@ -197,7 +197,11 @@ class DayAvailability:
     schedule: DaySchedule | None = None
 
 
-def nth_weekday_of_month(year, month, weekday, nth):
+# The national holidays as a set of dates, or {date: name} to show their names.
+Holidays = Mapping[date, str] | frozenset[date] | set[date]
+
+
+def nth_weekday_of_month(year: int, month: int, weekday: int, nth: int) -> date | None:
     """
     Return the date of the nth ``weekday`` (0 = Monday) of the month, -1 for
     the last, or None when the month has no such day (a 5th Saturday).
@@ -211,7 +215,7 @@ def nth_weekday_of_month(year, month, weekday, nth):
     return candidate
 
 
-def date_range(start, end):
+def date_range(start: date, end: date) -> Iterator[date]:
     """Yield every date from ``start`` to ``end`` inclusive."""
     day = start
     while day <= end:
@@ -220,11 +224,11 @@ def date_range(start, end):
 
 
 @lru_cache(maxsize=64)
-def _holidays_of_year(year, language):
+def _holidays_of_year(year: int, language: str) -> dict[date, str]:
     return dict(holidays_lib.Japan(years=year, language=language).items())
 
 
-def japanese_holidays(start, end, *, language="ja"):
+def japanese_holidays(start: date, end: date, *, language: str = "ja") -> dict[date, str]:
     """
     Return {date: name} of the national holidays (国民の祝日, with 振替休日 and
     国民の休日) from ``start`` to ``end``, from the ``holidays`` package (R-W2).
@@ -238,7 +242,7 @@ def japanese_holidays(start, end, *, language="ja"):
     return found
 
 
-def opening_hours(day, rules):
+def opening_hours(day: date, rules: Iterable[OpeningRule]) -> tuple[time, time] | None:
     """
     Return (opens_at, closes_at) of ``day`` under the weekly ``rules``, or
     None when no rule opens it. An nth-weekday rule beats an every-week rule.
@@ -256,7 +260,7 @@ def opening_hours(day, rules):
 
 
 @lru_cache(maxsize=256)  # a handful of distinct opening hours; the slots are immutable
-def slots_between(opens_at, closes_at, minutes):
+def slots_between(opens_at: time, closes_at: time, minutes: int) -> tuple[Slot, ...]:
     """
     Return the slots from opening time on, each ``minutes`` long; the last one
     ends at or before closing time (R-W7).
@@ -271,17 +275,12 @@ def slots_between(opens_at, closes_at, minutes):
     return tuple(slots)
 
 
-def day_schedule(day, calendar, *, recurring=(), closures=(), holidays=frozenset()):
+def _closures_of(
+    day: date, recurring: Iterable[RecurringClosure], closures: Iterable[Closure]
+) -> tuple[dict[ClosedReason, str], list[Closure]]:
     """
-    Return the DaySchedule of ``day`` for one window.
-
-    ``recurring`` and ``closures`` are the ones that apply to this window
-    (its own and those for all windows); ``holidays`` holds the national
-    holidays (a set of dates or a {date: name} mapping).
-
-    A closed day gives the first reason that applies in the order of
-    ClosedReason. A partial closure removes only the slots it overlaps; one
-    that leaves no slot at all closes the day with its reason.
+    Return ({reason: note} of the recurring and whole-day closures of ``day``,
+    the partial closures of ``day``), the first note of each reason kept.
     """
     reasons = {}
     for rule in recurring:
@@ -295,6 +294,29 @@ def day_schedule(day, calendar, *, recurring=(), closures=(), holidays=frozenset
             reasons.setdefault(closure.reason, closure.note)
         else:
             partial.append(closure)
+    return reasons, partial
+
+
+def day_schedule(
+    day: date,
+    calendar: WindowCalendar,
+    *,
+    recurring: Iterable[RecurringClosure] = (),
+    closures: Iterable[Closure] = (),
+    holidays: Holidays = frozenset(),
+) -> DaySchedule:
+    """
+    Return the DaySchedule of ``day`` for one window.
+
+    ``recurring`` and ``closures`` are the ones that apply to this window
+    (its own and those for all windows); ``holidays`` holds the national
+    holidays (a set of dates or a {date: name} mapping).
+
+    A closed day gives the first reason that applies in the order of
+    ClosedReason. A partial closure removes only the slots it overlaps; one
+    that leaves no slot at all closes the day with its reason.
+    """
+    reasons, partial = _closures_of(day, recurring, closures)
     is_holiday = day in holidays
     if is_holiday and not calendar.open_on_holidays:
         name = holidays.get(day, "") if isinstance(holidays, Mapping) else ""
@@ -331,7 +353,15 @@ def day_schedule(day, calendar, *, recurring=(), closures=(), holidays=frozenset
     )
 
 
-def schedule(start, end, calendar, *, recurring=(), closures=(), holidays=frozenset()):
+def schedule(
+    start: date,
+    end: date,
+    calendar: WindowCalendar,
+    *,
+    recurring: Iterable[RecurringClosure] = (),
+    closures: Iterable[Closure] = (),
+    holidays: Holidays = frozenset(),
+) -> list[DaySchedule]:
     """Return the DaySchedule of every day from ``start`` to ``end`` inclusive."""
     closures = [c for c in closures if c.end_date >= start and c.start_date <= end]
     return [
@@ -340,7 +370,7 @@ def schedule(start, end, calendar, *, recurring=(), closures=(), holidays=frozen
     ]
 
 
-def slots_closed_by(schedule_day):
+def slots_closed_by(schedule_day: DaySchedule) -> tuple[Slot, ...]:
     """Return the slots of an open day that its partial closures took away (R-W6)."""
     if not schedule_day.open or not schedule_day.partial_closures:
         return ()
@@ -354,7 +384,7 @@ def slots_closed_by(schedule_day):
     )
 
 
-def booking_window(today, *, lead_days=1, horizon_days=30):
+def booking_window(today: date, *, lead_days: int = 1, horizon_days: int = 30) -> tuple[date, date]:
     """
     Return (first, last): the first and last dates a resident may book today
     (R-B2: from tomorrow up to 30 days after today; never the same day).
@@ -363,8 +393,15 @@ def booking_window(today, *, lead_days=1, horizon_days=30):
 
 
 def day_availability(
-    schedule_day, *, today, capacity, booked=None, blocked=False, lead_days=1, horizon_days=30
-):
+    schedule_day: DaySchedule,
+    *,
+    today: date,
+    capacity: int,
+    booked: Mapping[time, int] | None = None,
+    blocked: bool = False,
+    lead_days: int = 1,
+    horizon_days: int = 30,
+) -> DayAvailability:
     """
     Return the DayAvailability of one scheduled day.
 
@@ -412,7 +449,7 @@ def day_availability(
     return DayAvailability(date=day, bookable=False, reason=str(reason), schedule=schedule_day)
 
 
-def window_serves_ward(kind, window_ward, resident_ward):
+def window_serves_ward(kind: str, window_ward: str, resident_ward: str | None) -> bool:
     """
     Return whether a window may hand a card to a resident of ``resident_ward``
     (R-W4): a ward office serves its own ward only, the City Hall window every
@@ -425,8 +462,7 @@ def window_serves_ward(kind, window_ward, resident_ward):
     return window_ward == resident_ward
 
 
-
-def iter_months(start, end):
+def iter_months(start: date, end: date) -> Iterator[date]:
     """Yield the first day of every month from ``start`` to ``end``."""
     month = start.replace(day=1)
     while month <= end:
@@ -434,7 +470,7 @@ def iter_months(start, end):
         month += relativedelta(months=1)
 
 
-def month_grid(first_of_month):
+def month_grid(first_of_month: date) -> list[list[date | None]]:
     """
     Return the weeks (Sunday first, as Japanese calendars are) of a month as
     lists of seven dates, None for the days of the neighbouring months.

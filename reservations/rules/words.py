@@ -1,15 +1,17 @@
 """Words for people: weekday, ordinal and closed-reason labels, opening hours in sentences."""
 
+from collections.abc import Iterable
+from datetime import time
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reservations.rules.schedule import EVERY_WEEK, LAST, ClosedReason, UnbookableReason
+from reservations.rules.schedule import EVERY_WEEK, LAST, ClosedReason, UnbookableReason, WindowCalendar
 
 # --- Words for people -----------------------------------------------------
 
 
-def weekday_name(weekday):
+def weekday_name(weekday: int) -> str:
     return [
         pgettext("weekday", "Monday"),
         pgettext("weekday", "Tuesday"),
@@ -21,7 +23,7 @@ def weekday_name(weekday):
     ][weekday]
 
 
-def weekday_short_name(weekday):
+def weekday_short_name(weekday: int) -> str:
     return [
         pgettext("weekday abbreviation", "Mon"),
         pgettext("weekday abbreviation", "Tue"),
@@ -33,7 +35,7 @@ def weekday_short_name(weekday):
     ][weekday]
 
 
-def ordinal_name(nth):
+def ordinal_name(nth: int) -> str:
     names = {
         1: pgettext("nth weekday of the month", "1st"),
         2: pgettext("nth weekday of the month", "2nd"),
@@ -45,7 +47,7 @@ def ordinal_name(nth):
     return names[nth]
 
 
-def closed_reason_label(reason):
+def closed_reason_label(reason: str | None) -> str:
     """Return the reason a window is closed, or a day cannot be booked, in words."""
     labels = {
         ClosedReason.YEAR_END: _("Closed for the year-end and New Year holidays"),
@@ -61,19 +63,19 @@ def closed_reason_label(reason):
     return labels.get(reason, "")
 
 
-def format_time(value):
+def format_time(value: time) -> str:
     return f"{value.hour}:{value.minute:02d}"
 
 
-def format_hours(opens_at, closes_at):
+def format_hours(opens_at: time, closes_at: time) -> str:
     return _("%(opens)s–%(closes)s") % {"opens": format_time(opens_at), "closes": format_time(closes_at)}
 
 
-def _join(items):
+def _join(items: Iterable[str]) -> str:
     return pgettext("list separator", ", ").join(items)
 
 
-def _weekday_list(weekdays):
+def _weekday_list(weekdays: Iterable[int]) -> str:
     """Return "Monday–Friday" for a run of three or more days, else a list."""
     weekdays = list(weekdays)
     runs = []
@@ -96,7 +98,7 @@ def _weekday_list(weekdays):
     return _join(words)
 
 
-def describe_hours(calendar):
+def describe_hours(calendar: WindowCalendar) -> list[str]:
     """
     Return the opening hours of a window as short lines for people, e.g.
     ["Monday to Friday 9:00–17:00", "Closed on Saturday, Sunday",
@@ -113,7 +115,7 @@ def describe_hours(calendar):
         else:
             by_hours.setdefault((rule.opens_at, rule.closes_at), []).append(weekday)
     # Start the week at the first open day after a closed one (Thursday for City Hall).
-    def week_order(weekday):
+    def week_order(weekday: int) -> int:
         start = next((d for d in range(7) if d in closed_days and (d + 1) % 7 not in closed_days), 6)
         return (weekday - start - 1) % 7
 

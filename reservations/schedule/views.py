@@ -1,26 +1,12 @@
-from datetime import date
-
 from dateutil.relativedelta import relativedelta
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.dates import CALENDAR_EARLIEST, LATEST, parse_month
 from reservations import rules
-from reservations.booking.forms import EARLIEST, LATEST
 from reservations.models import RecurringClosure, Window
 from reservations.schedule import calendars
-
-
-def _parse_month(value):
-    """Return the first day of the month ``YYYY-MM``, or None for anything else."""
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        first = date(year, month, 1)
-    except (ValueError, AttributeError):
-        return None
-    if not EARLIEST <= first <= LATEST:
-        return None
-    return first
 
 
 def window_list(request):
@@ -43,7 +29,7 @@ def window_detail(request, code):
     window = get_object_or_404(Window.objects.with_rules(), code=code)
     today = timezone.localdate()
     requested = request.GET.get("month")
-    month = _parse_month(requested) if requested else None
+    month = parse_month(requested) if requested else None
     month_error = bool(requested) and month is None
     month = month or today.replace(day=1)
     last = month + relativedelta(day=31)
@@ -61,7 +47,7 @@ def window_detail(request, code):
         "closed_days": [(day, rules.closed_reason_label(day.reason)) for day in closed],
         "special_days": special,
         "hours_lines": rules.describe_hours(window.calendar()),
-        "previous_month": previous_month if previous_month >= EARLIEST else None,
+        "previous_month": previous_month if previous_month >= CALENDAR_EARLIEST else None,
         "next_month": next_month if next_month <= LATEST else None,
         "today": today,
         "month_error": _("That month could not be read; showing this month instead.") if month_error else "",
