@@ -4,15 +4,16 @@ set of date limits of the portal (pages, forms and API alike).
 
 - ``EARLIEST`` … ``LATEST``: any date a person may type (a date of birth, a
   card's issue or expiry date, a move-in date).
-- ``CALENDAR_EARLIEST`` … ``LATEST``: the days a calendar, a schedule or a
-  booking may speak of (docs/decisions.md, "Date ranges").
+- ``CALENDAR_EARLIEST`` … ``CALENDAR_LATEST``: the days a calendar, a
+  schedule or a booking may speak of (docs/decisions.md, "Date ranges").
 """
 
 import datetime as dt
 
 EARLIEST = dt.date(1900, 1, 1)
 CALENDAR_EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2099, 12, 31)
+LATEST = dt.date(2100, 12, 31)
+CALENDAR_LATEST = dt.date(2099, 12, 31)
 
 
 def parse_date(value: object, *, earliest: dt.date = EARLIEST, latest: dt.date = LATEST) -> dt.date | None:
@@ -37,7 +38,7 @@ def parse_date(value: object, *, earliest: dt.date = EARLIEST, latest: dt.date =
 
 def parse_calendar_date(value: object) -> dt.date | None:
     """Return the calendar day written ``YYYY-MM-DD`` in ``value`` (2000–2099), else None."""
-    return parse_date(value, earliest=CALENDAR_EARLIEST)
+    return parse_date(value, earliest=CALENDAR_EARLIEST, latest=CALENDAR_LATEST)
 
 
 def parse_month(value: object) -> dt.date | None:

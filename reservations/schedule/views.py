@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.dates import CALENDAR_EARLIEST, LATEST, parse_month
+from portal.dates import CALENDAR_EARLIEST, CALENDAR_LATEST, parse_month
 from reservations import rules
 from reservations.models import RecurringClosure, Window
 from reservations.schedule import calendars
@@ -48,7 +48,7 @@ def window_detail(request, code):
         "special_days": special,
         "hours_lines": rules.describe_hours(window.calendar()),
         "previous_month": previous_month if previous_month >= CALENDAR_EARLIEST else None,
-        "next_month": next_month if next_month <= LATEST else None,
+        "next_month": next_month if next_month <= CALENDAR_LATEST else None,
         "today": today,
         "month_error": _("That month could not be read; showing this month instead.") if month_error else "",
     }
