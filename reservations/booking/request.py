@@ -229,6 +229,10 @@ def _party(value: object) -> object:
         raise Invalid(_("Give from 1 to 4 people."))
     if len(value) > rules.MAX_PARTY:
         raise Invalid(_("At most 4 people can come in one booking."))
+    # Ninja's schemas read attributes of anything: a person must be an object.
+    not_objects = {str(index): [_("Send a JSON object.")] for index, item in enumerate(value) if not isinstance(item, dict)}
+    if not_objects:
+        raise Invalid(not_objects)
     return value
 
 
@@ -265,6 +269,17 @@ ProxyReason = Annotated[
 ]
 
 
+class Body(Schema):
+    """A JSON object: ninja's schemas would read the attributes of anything else."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: object) -> object:
+        if not isinstance(getattr(data, "_obj", data), dict):  # ninja hands a DjangoGetter over the value
+            raise Invalid(_("Send a JSON object."))
+        return data
+
+
 class PersonIn(Schema):
     notice_number: Annotated[str, _text(60, clean_notice_number)] = Field(description="The issuance notice's number")
     name: Annotated[str, _text(100, clean_name)]
@@ -272,7 +287,7 @@ class PersonIn(Schema):
     birth_date: Annotated[PersonDate, AfterValidator(_born)]
 
 
-class BookingIn(Schema):
+class BookingIn(Body):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     window: WindowCode
@@ -304,16 +319,16 @@ def _code_given(value: object) -> object:
     return value
 
 
-class LookupIn(Schema):
+class LookupIn(Body):
     code: Annotated[str, BeforeValidator(_code_given)] = Field(description="e.g. 7QX2-M9KD, with or without hyphen, any case")
     birth_date: PersonDate = Field(description="The first person's date of birth")
 
 
-class CancelIn(Schema):
+class CancelIn(Body):
     birth_date: PersonDate = Field(description="The first person's date of birth")
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(Body):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     birth_date: PersonDate = Field(description="The first person's date of birth")
