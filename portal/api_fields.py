@@ -91,7 +91,7 @@ def cleaned_by(field: forms.Field, *checks: Callable[[Any], Any]) -> AfterValida
 
 
 def choice_of(values: Sequence[str], refuse: Callable[[str], None] | None = None) -> BeforeValidator:
-    """Accept one of ``values``; ``refuse`` may raise its own words first (Django's otherwise)."""
+    """Accept one of ``values``; ``refuse`` may raise its own words first."""
 
     def check(value: object) -> object:
         if not isinstance(value, str):
@@ -99,9 +99,7 @@ def choice_of(values: Sequence[str], refuse: Callable[[str], None] | None = None
         if refuse is not None:
             refuse(value)
         if value not in values:
-            raise Invalid(
-                _("Select a valid choice. %(value)s is not one of the available choices.") % {"value": value}
-            )
+            raise Invalid(_("Choose one of the allowed values."))
         return value
 
     return BeforeValidator(check)

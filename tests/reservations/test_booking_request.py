@@ -53,11 +53,12 @@ def test_slot_choice_only_among_the_windows_given():
 
 
 def test_a_refusal_gives_its_messages_in_the_current_language():
-    refusal = BookingRefused({"window": [problem_message("ward_not_served")]})
+    with translation.override("ja"):
+        japanese = BookingRefused({"window": [problem_message("ward_not_served")]}).messages()
     with translation.override("en"):
         english = BookingRefused({"window": [problem_message("ward_not_served")]}).messages()
     assert english["window"][0].startswith("This window does not serve your ward")
-    assert refusal.messages()["window"][0] != english["window"][0]
+    assert japanese["window"][0] != english["window"][0]
     with translation.override("en"):
         assert SlotFull([]).messages() == {"start": ["That time has just been fully booked. Choose another time."]}
 
