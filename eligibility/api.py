@@ -4,7 +4,7 @@ from typing import Literal
 
 from ninja import Router, Schema
 
-from portal.api import error_response, json_body
+from portal.api_errors import error_response, json_body
 
 from . import rules
 from .forms import parse_checklist_payload, parse_identity_payload

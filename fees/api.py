@@ -3,7 +3,7 @@
 
 from ninja import Router, Schema
 
-from portal.api import error_response, json_body
+from portal.api_errors import error_response, json_body
 
 from . import rules
 from .forms import parse_quote_payload

@@ -63,6 +63,17 @@ class WindowQuerySet(models.QuerySet):
     def with_rules(self):
         return self.prefetch_related("opening_rules")
 
+    def serving(self, ward):
+        """
+        Return the windows a resident of ``ward`` may pick up at, their rules
+        prefetched: rules.window_serves_ward (R-W4) as a query.
+        """
+        if not ward:
+            return self.none()
+        return self.with_rules().filter(
+            models.Q(kind=Window.Kind.CITYHALL) | models.Q(kind=Window.Kind.WARD, ward=ward)
+        )
+
 
 class Window(models.Model):
     """A pickup window (受取窓口): a ward office or the City Hall temporary window (R-W1)."""

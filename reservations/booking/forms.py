@@ -1,82 +1,26 @@
-from datetime import date, timedelta
+"""
+The booking forms of the resident's pages and the staff phone booking, and
+the cleaning of a booking's fields (R-B3 … R-B5, R-E5) that the JSON API's
+schemas (reservations.booking.request) call too: one set of words for a
+field, whatever the source.
+"""
+
+import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.rules import proxy_reason_titles
+from portal import dates
 from portal.forms import DateOfBirthMixin
 from reservations import rules
-from reservations.models import Attendance, Ward, Window
+from reservations.models import Attendance, Ward
 
-# Calendars are answered for these years only; a far-off date is a typo.
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2099, 12, 31)
-
-
-def _iso_date(value):
-    try:
-        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
-    return parsed if parsed and EARLIEST <= parsed <= LATEST else None
-
-
-class DateRangeForm(forms.Form):
-    """
-    Parse ``from`` and ``to`` (YYYY-MM-DD, both inclusive) of a calendar
-    request. Missing values take the defaults given by the caller; the range
-    may span at most settings.CALENDAR_MAX_DAYS days (API.md: 93).
-    """
-
-    def __init__(self, data, *, default_from, default_to):
-        data = {key: value for key, value in data.items() if value not in (None, "")}
-        given_from, given_to = _iso_date(data.get("from")), _iso_date(data.get("to"))
-        if given_from and "to" not in data:
-            # Only "from": up to the usual end, at least that day, at most the longest range.
-            default_to = min(max(default_to, given_from), given_from + timedelta(days=settings.CALENDAR_MAX_DAYS - 1))
-        if given_to and "from" not in data:
-            default_from = max(min(default_from, given_to), given_to - timedelta(days=settings.CALENDAR_MAX_DAYS - 1))
-        data.setdefault("from", default_from.isoformat())
-        data.setdefault("to", default_to.isoformat())
-        super().__init__(data)
-        date_messages = {"invalid": _("Enter a valid date in the form YYYY-MM-DD.")}
-        self.fields["from"] = forms.DateField(input_formats=["%Y-%m-%d"], error_messages=date_messages)
-        self.fields["to"] = forms.DateField(input_formats=["%Y-%m-%d"], error_messages=date_messages)
-
-    def _clean_in_range(self, name):
-        value = self.cleaned_data[name]
-        if not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(
-                _("Enter a date from %(earliest)s to %(latest)s."),
-                params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
-            )
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("from", "to"):
-            if name in cleaned:
-                try:
-                    self._clean_in_range(name)
-                except forms.ValidationError as exc:
-                    self.add_error(name, exc)
-        start, end = cleaned.get("from"), cleaned.get("to")
-        if start and end and not self.errors:
-            if end < start:
-                self.add_error("to", _("The end date must not be before the start date."))
-            elif end - start >= timedelta(days=settings.CALENDAR_MAX_DAYS):
-                self.add_error(
-                    "to",
-                    _("Ask for at most %(days)d days at a time.") % {"days": settings.CALENDAR_MAX_DAYS},
-                )
-        return cleaned
-
-    @property
-    def range(self):
-        return self.cleaned_data["from"], self.cleaned_data["to"]
-
+# Kept for reservations.schedule.views until it reads portal.dates itself.
+EARLIEST = dates.CALENDAR_EARLIEST
+LATEST = dates.LATEST
 
 # --- Booking input (R-B3 … R-B5) --------------------------------------------
 
@@ -84,7 +28,8 @@ OUTSIDE_CITY = "outside"
 PROXY_REASONS = range(1, 12)
 
 
-def _clean_notice_number(value):
+def clean_notice_number(value: str) -> str:
+    """Return the issuance notice number made canonical; refuse a My Number (R-B4)."""
     number = rules.normalize_number(value)
     problem = rules.notice_number_problem(number)
     if problem == "my_number":
@@ -101,113 +46,33 @@ def _clean_notice_number(value):
     return number
 
 
-def _clean_birth_date(value, today):
+def clean_name(value: str) -> str:
+    """Return the name with its spaces made single; refuse a number typed as a name (R-B4)."""
+    name = " ".join(rules.normalize_width(value).split())
+    if rules.is_my_number(rules.normalize_number(name)):
+        raise forms.ValidationError(_("Enter your name here, not a number."))
+    return name
+
+
+def clean_kana(value: str) -> str:
+    """Return the name in katakana (hiragana and half-width kana are converted; R-B4)."""
+    kana = rules.to_katakana(value)
+    if not rules.is_katakana(kana):
+        raise forms.ValidationError(_("Enter your name in katakana (for example ニイガタ タロウ)."), code="kana")
+    return kana
+
+
+def clean_birth_date(value: dt.date, today: dt.date) -> dt.date:
+    """Refuse a date of birth in the future or before 1900."""
     if value > today:
         raise forms.ValidationError(_("The date of birth cannot be in the future."))
-    if value.year < 1900:
+    if value < dates.EARLIEST:
         raise forms.ValidationError(_("Enter a date of birth from 1900 on."))
     return value
 
 
-class PersonForm(forms.Form):
-    """One person of the party, as the API sends it (birth_date as YYYY-MM-DD)."""
-
-    notice_number = forms.CharField(label=_("Issuance notice number"), max_length=60)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    kana = forms.CharField(label=_("Name in katakana"), max_length=100)
-    birth_date = forms.DateField(
-        label=_("Date of birth"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")},
-    )
-
-    def __init__(self, *args, today=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
-
-    def clean_notice_number(self):
-        return _clean_notice_number(self.cleaned_data["notice_number"])
-
-    def clean_name(self):
-        name = " ".join(rules.normalize_width(self.cleaned_data["name"]).split())
-        if rules.is_my_number(rules.normalize_number(name)):
-            raise forms.ValidationError(_("Enter your name here, not a number."))
-        return name
-
-    def clean_kana(self):
-        kana = rules.to_katakana(self.cleaned_data["kana"])
-        if not rules.is_katakana(kana):
-            raise forms.ValidationError(_("Enter your name in katakana (for example ニイガタ タロウ)."), code="kana")
-        return kana
-
-    def clean_birth_date(self):
-        return _clean_birth_date(self.cleaned_data["birth_date"], self.today)
-
-    def person(self):
-        from reservations.booking.services import PersonData
-
-        return PersonData(**{key: self.cleaned_data[key] for key in ("notice_number", "name", "kana", "birth_date")})
-
-
-class ContactMixin:
-    def clean_contact(self, cleaned):
-        email = (cleaned.get("email") or "").strip()
-        phone_raw = cleaned.get("phone") or ""
-        phone = rules.normalize_phone(phone_raw) if phone_raw.strip() else ""
-        if phone and rules.is_my_number(phone):
-            self.add_error("phone", _("This looks like a My Number (個人番号). Enter a phone number."))
-        elif phone and not rules.is_phone(phone):
-            self.add_error("phone", _("Enter a Japanese phone number of 10 or 11 digits, e.g. 025-000-0000."))
-        cleaned["phone"] = phone
-        cleaned["email"] = email
-        if not email and not phone_raw.strip() and "email" not in self.errors:
-            self.add_error(None, _("Give a phone number or an e-mail address, or both, so that the city can reach you."))
-        return cleaned
-
-
-class BookingRequestForm(ContactMixin, forms.Form):
-    """The top level of POST /api/v1/bookings (API.md); the people are PersonForms."""
-
-    window = forms.CharField(max_length=20)
-    date = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")})
-    start = forms.TimeField(input_formats=["%H:%M"], error_messages={"invalid": _("Enter a valid time in the form HH:MM.")})
-    ward = forms.CharField(max_length=20)
-    attendance = forms.ChoiceField(choices=Attendance.choices)
-    proxy_reason = forms.IntegerField(required=False)
-    email = forms.CharField(required=False, max_length=254)
-    phone = forms.CharField(required=False, max_length=40)
-    language = forms.ChoiceField(choices=[("ja", "ja"), ("en", "en")], required=False)
-
-    def clean_date(self):
-        return clean_calendar_date(self.cleaned_data["date"])
-
-    def clean_window(self):
-        code = self.cleaned_data["window"]
-        window = Window.objects.with_rules().filter(code=code).first()
-        if window is None:
-            raise forms.ValidationError(_("There is no pickup window with this code."), code="unknown")
-        return window
-
-    def clean_ward(self):
-        return clean_ward(self.cleaned_data["ward"])
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email:
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                raise forms.ValidationError(_("Enter a valid e-mail address."))
-        return email
-
-    def clean(self):
-        cleaned = super().clean()
-        clean_proxy_reason(self, cleaned)
-        cleaned["language"] = cleaned.get("language") or "ja"
-        return self.clean_contact(cleaned)
-
-
-def clean_ward(value):
+def clean_ward(value: str) -> str:
+    """Return the ward; refuse a resident of another municipality (R-B1)."""
     if value == OUTSIDE_CITY:
         raise forms.ValidationError(
             _("Only residents registered in Niigata City can book here. Pick up your card at the municipality where you are registered."),
@@ -218,118 +83,91 @@ def clean_ward(value):
     return value
 
 
-def clean_proxy_reason(form, cleaned):
-    """R-E5: a proxy comes only for one of the 11 reasons; others give none."""
-    attendance, reason = cleaned.get("attendance"), cleaned.get("proxy_reason")
+def clean_email(value: str) -> str:
+    email = value.strip()
+    if email:
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Enter a valid e-mail address."))
+    return email
+
+
+def clean_phone(value: str) -> str:
+    """Return the phone number as digits (empty when none is given); refuse a My Number."""
+    phone = rules.normalize_phone(value) if value.strip() else ""
+    if phone and rules.is_my_number(phone):
+        raise forms.ValidationError(_("This looks like a My Number (個人番号). Enter a phone number."))
+    if phone and not rules.is_phone(phone):
+        raise forms.ValidationError(_("Enter a Japanese phone number of 10 or 11 digits, e.g. 025-000-0000."))
+    return phone
+
+
+NO_CONTACT = _("Give a phone number or an e-mail address, or both, so that the city can reach you.")
+
+
+def proxy_reason_errors(attendance: str | None, reason: int | None) -> dict[str, list]:
+    """R-E5: a proxy comes only for one of the 11 reasons; others give none. Return {field: [messages]}."""
     if attendance == Attendance.PROXY:
         if reason is None:
-            form.add_error("proxy_reason", _("Choose the reason why a proxy comes."))
-        elif reason not in PROXY_REASONS:
-            form.add_error("proxy_reason", _("Choose a reason from 1 to 11."))
+            return {"proxy_reason": [_("Choose the reason why a proxy comes.")]}
+        if reason not in PROXY_REASONS:
+            return {"proxy_reason": [_("Choose a reason from 1 to 11.")]}
     elif attendance and reason is not None:
-        form.add_error("proxy_reason", _("A proxy reason is given only when a proxy comes."))
-        cleaned["proxy_reason"] = None
+        return {"proxy_reason": [_("A proxy reason is given only when a proxy comes.")]}
+    return {}
 
 
-def parse_booking_payload(payload, *, today=None):
-    """
-    Return (BookingData, None) for a valid POST /api/v1/bookings body, or
-    (None, errors) with API.md's field paths (``people.0.kana``).
-    """
-    from reservations.booking.services import BookingData
+class PersonForm(forms.Form):
+    """One person of the party."""
 
-    if not isinstance(payload, dict):
-        return None, {"__all__": [str(_("Send a JSON object."))]}
-    top = BookingRequestForm({key: _as_text(value) for key, value in payload.items() if key != "people"})
-    errors = {}
-    if not top.is_valid():
-        errors.update({field: [str(m) for m in messages] for field, messages in top.errors.items()})
-    people = payload.get("people")
-    forms_ = []
-    if not isinstance(people, list) or not people:
-        errors["people"] = [str(_("Give from 1 to 4 people."))]
-    elif len(people) > rules.MAX_PARTY:
-        errors["people"] = [str(_("At most 4 people can come in one booking."))]
-    else:
-        for index, person in enumerate(people):
-            if not isinstance(person, dict):
-                errors[f"people.{index}"] = [str(_("Send a JSON object."))]
-                continue
-            form = PersonForm({key: _as_text(value) for key, value in person.items()}, today=today)
-            forms_.append(form)
-            if not form.is_valid():
-                for field, messages in form.errors.items():
-                    errors[f"people.{index}.{field}"] = [str(m) for m in messages]
-    if errors:
-        return None, errors
-    data = top.cleaned_data
-    return (
-        BookingData(
-            window=data["window"],
-            date=data["date"],
-            start=data["start"],
-            ward=data["ward"],
-            attendance=data["attendance"],
-            proxy_reason=data["proxy_reason"],
-            email=data["email"],
-            phone=data["phone"],
-            language=data["language"],
-            people=tuple(form.person() for form in forms_),
-        ),
-        None,
+    notice_number = forms.CharField(label=_("Issuance notice number"), max_length=60)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kana = forms.CharField(label=_("Name in katakana"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")},
     )
 
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
 
-def _as_text(value):
-    """Return JSON scalars as form input; refuse lists and objects as a value the forms reject."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "\x00bool"
-    if isinstance(value, str):
+    def clean_notice_number(self) -> str:
+        return clean_notice_number(self.cleaned_data["notice_number"])
+
+    def clean_name(self) -> str:
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_kana(self) -> str:
+        return clean_kana(self.cleaned_data["kana"])
+
+    def clean_birth_date(self) -> dt.date:
+        return clean_birth_date(self.cleaned_data["birth_date"], self.today)
+
+
+class ContactMixin:
+    def clean_contact(self, cleaned: dict) -> dict:
         try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: not text the database can store
-            return "\x00invalid"
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "\x00invalid"
+            cleaned["phone"] = clean_phone(cleaned.get("phone") or "")
+        except forms.ValidationError as exc:
+            self.add_error("phone", exc)
+            cleaned["phone"] = ""
+            return cleaned
+        cleaned["email"] = (cleaned.get("email") or "").strip()
+        if not cleaned["email"] and not cleaned["phone"] and "email" not in self.errors:
+            self.add_error(None, NO_CONTACT)
+        return cleaned
 
 
-def clean_calendar_date(value):
-    """Refuse dates outside the years the calendars answer for (a typo, never a booking)."""
-    if not EARLIEST <= value <= LATEST:
-        raise forms.ValidationError(
-            _("Enter a date from %(earliest)s to %(latest)s."),
-            params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
-        )
-    return value
-
-
-class SlotChoiceForm(forms.Form):
-    """A window, a date and a start time (reschedule)."""
-
-    def clean_date(self):
-        return clean_calendar_date(self.cleaned_data["date"])
-
-    window = forms.CharField(max_length=20)
-    date = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")})
-    start = forms.TimeField(input_formats=["%H:%M"], error_messages={"invalid": _("Enter a valid time in the form HH:MM.")})
-
-    def clean_window(self):
-        window = Window.objects.with_rules().filter(code=self.cleaned_data["window"]).first()
-        if window is None:
-            raise forms.ValidationError(_("There is no pickup window with this code."), code="unknown")
-        return window
-
-
-def parse_slot_choice(payload):
-    """Return ({window, date, start}, None) or (None, errors) for a reschedule body."""
-    form = SlotChoiceForm({key: _as_text(payload.get(key)) for key in ("window", "date", "start")})
-    if not form.is_valid():
-        return None, {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-    return dict(form.cleaned_data), None
+def clean_proxy_reason(form: forms.Form, cleaned: dict) -> None:
+    """Add the R-E5 errors of proxy_reason_errors() to ``form``."""
+    for field, messages in proxy_reason_errors(cleaned.get("attendance"), cleaned.get("proxy_reason")).items():
+        for message in messages:
+            form.add_error(field, message)
+    if cleaned.get("attendance") != Attendance.PROXY:
+        cleaned["proxy_reason"] = None
 
 
 # --- The resident's booking pages ----------------------------------------------
@@ -340,8 +178,6 @@ def ward_choices():
 
 
 def proxy_reason_choices():
-    from eligibility.rules import proxy_reason_titles
-
     return [("", _("Choose the reason")), *((str(n), f"{n}. {title}") for n, title in proxy_reason_titles().items())]
 
 
@@ -393,7 +229,7 @@ class PersonPageForm(DateOfBirthMixin, PersonForm):
         birth_date = self.birth_date_from_parts(cleaned)
         if birth_date is not None:
             try:
-                cleaned["birth_date"] = _clean_birth_date(birth_date, self.today)
+                cleaned["birth_date"] = clean_birth_date(birth_date, self.today)
             except forms.ValidationError as exc:
                 self.add_error("birth_year", exc)
         return cleaned

@@ -8,9 +8,11 @@ views and the JSON API call these same functions.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,56 +20,45 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reservations import rules
+from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
 from reservations.models import Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
 from reservations.schedule import calendars
 
-
-@dataclass(frozen=True)
-class PersonData:
-    notice_number: str
-    name: str
-    kana: str
-    birth_date: dt.date
-
-
-@dataclass(frozen=True)
-class BookingData:
-    """A validated booking request (forms and API schemas produce it)."""
-
-    window: Window
-    date: dt.date
-    start: dt.time
-    ward: str
-    attendance: str
-    proxy_reason: int | None
-    email: str
-    phone: str
-    language: str
-    people: tuple[PersonData, ...]
+T = TypeVar("T")
+# Who did it: a member of staff, or None for the resident (or the system).
+Actor = AbstractBaseUser | None
 
 
 class BookingRefused(Exception):
     """The request breaks a rule; ``errors`` maps a field to messages (API: 422)."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: Mapping[str, Sequence[object]]):
         super().__init__(errors)
         self.errors = errors
+
+    def messages(self) -> dict[str, list[str]]:
+        """Return field → messages, in the current language (pages, API and phone booking alike)."""
+        return {field: [str(message) for message in messages] for field, messages in self.errors.items()}
 
 
 class SlotFull(Exception):
     """The seats went while the resident was typing (R-B6; API: 409)."""
 
-    def __init__(self, alternatives):
+    def __init__(self, alternatives: list[tuple[Window, dt.date, rules.SlotAvailability]]):
         super().__init__("slot_full")
         self.alternatives = alternatives
+
+    def messages(self) -> dict[str, list[str]]:
+        """Return field → messages for the pages, in the current language."""
+        return {"start": [_("That time has just been fully booked. Choose another time.")]}
 
 
 class NotChangeable(Exception):
     """The booking is checked in, issued, cancelled or past (API: 409)."""
 
 
-def problem_message(problem):
+def problem_message(problem: str) -> str:
     """Return the words for a rules.slot_problem() or ward refusal."""
     messages = {
         "too_soon": _("Bookings for this day are closed. Choose a day from tomorrow on; same-day booking is not possible."),
@@ -87,16 +78,18 @@ def problem_message(problem):
 PROBLEM_FIELDS = {"unknown_slot": "start", "slot_closed": "start", "party_too_large": "people", "ward_not_served": "window"}
 
 
-def _today(now):
+def _today(now: dt.datetime) -> dt.date:
     return timezone.localdate(now)
 
 
-def _day_availability(window, day, now):
+def _day_availability(window: Window, day: dt.date, now: dt.datetime) -> rules.DayAvailability:
     # The day's rules from the database; its seats are left to _take_seats' conditional UPDATE.
     return calendars.window_availability(window, day, day, today=_today(now), seats=False)[0]
 
 
-def _check_slot(window, day, start, party_size, ward, now):
+def _check_slot(
+    window: Window, day: dt.date, start: dt.time, party_size: int, ward: str, now: dt.datetime
+) -> rules.SlotAvailability:
     """Raise BookingRefused unless the slot can take the party now (apart from seats)."""
     if not window.serves(ward):
         raise BookingRefused({"window": [problem_message("ward_not_served")]})
@@ -133,7 +126,9 @@ def _free_seats(booking):
     ).update(booked=F("booked") - booking.party_size)
 
 
-def alternatives_for(window, day, start, party_size, now, limit=5):
+def alternatives_for(
+    window: Window, day: dt.date, start: dt.time, party_size: int, now: dt.datetime, limit: int = 5
+) -> list[tuple[Window, dt.date, rules.SlotAvailability]]:
     """Return up to ``limit`` (window, date, slot) nearest to the wanted one with enough seats."""
     first, last = calendars.booking_window(_today(now))
     # Suggestions may come from the shared cache: the booking of one re-checks.
@@ -145,7 +140,9 @@ def alternatives_for(window, day, start, party_size, now, limit=5):
 NOTICE_NUMBER_REPEATED = _lazy("Each person needs their own issuance notice number.")
 
 
-def _duplicate_notice_errors(people, exclude_booking=None):
+def _duplicate_notice_errors(
+    people: Sequence[PersonData], exclude_booking: Booking | None = None
+) -> dict[str, list]:
     numbers = [person.notice_number for person in people]
     errors = {}
     for index in rules.repeated_positions(numbers):
@@ -162,7 +159,9 @@ def _duplicate_notice_errors(people, exclude_booking=None):
     return errors
 
 
-def _record(booking, action, *, before="", after="", reason="", actor=None):
+def _record(
+    booking: Booking, action: str, *, before: str = "", after: str = "", reason: str = "", actor: Actor = None
+) -> None:
     BookingEvent.objects.create(
         booking=booking,
         action=action,
@@ -174,11 +173,11 @@ def _record(booking, action, *, before="", after="", reason="", actor=None):
     )
 
 
-def _slot_label(window_code, day, start):
+def _slot_label(window_code: str, day: dt.date, start: dt.time) -> str:
     return f"{window_code} {day.isoformat()} {start:%H:%M}"
 
 
-def _atomically(work, attempts=3):
+def _atomically(work: Callable[[], T], attempts: int = 3) -> T:
     """
     Run ``work()`` in one durable transaction and return its result. A
     deadlock or serialisation failure (PostgreSQL 40P01/40001, SQLite's
@@ -195,7 +194,9 @@ def _atomically(work, attempts=3):
                 raise
 
 
-def booking_create(*, data, now=None, token=None, actor=None):
+def booking_create(
+    *, data: BookingData, now: dt.datetime | None = None, token: str | None = None, actor: Actor = None
+) -> Booking:
     """
     Book ``data`` (a BookingData) and return the Booking.
 
@@ -210,35 +211,16 @@ def booking_create(*, data, now=None, token=None, actor=None):
         if existing:
             return existing
     party_size = len(data.people)
+    _check_attendance(data)
 
-    if rules.attendance_problem(data.attendance, [p.birth_date for p in data.people], data.date):
-        raise BookingRefused({"attendance": [_(
-            "Children under 15 come with their legal representative: choose “The applicant with a legal representative”."
-        )]})
-
-    def work():
+    def work() -> Booking:
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
         errors = _duplicate_notice_errors(data.people)
         if errors:
             raise BookingRefused(errors)
         if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size):
             raise _Full()
-        booking = Booking.objects.create(
-            code=_new_code(),
-            window=data.window,
-            date=data.date,
-            start=data.start,
-            end=slot.end,
-            party_size=party_size,
-            ward=data.ward,
-            attendance=data.attendance,
-            proxy_reason=data.proxy_reason,
-            email=data.email,
-            phone=data.phone,
-            language=data.language,
-            submission_token=token or None,
-            made_by=actor,
-        )
+        booking = _new_booking(data, slot, token=token, actor=actor)
         _create_people(booking, data.people)
         _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
         outbox.messages_for_new_booking(booking, now)
@@ -262,7 +244,34 @@ class _Full(Exception):
     pass
 
 
-def _new_code():
+def _check_attendance(data: BookingData) -> None:
+    """R-E5: children under 15 come with their legal representative."""
+    if rules.attendance_problem(data.attendance, [p.birth_date for p in data.people], data.date):
+        raise BookingRefused({"attendance": [_(
+            "Children under 15 come with their legal representative: choose “The applicant with a legal representative”."
+        )]})
+
+
+def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor) -> Booking:
+    return Booking.objects.create(
+        code=_new_code(),
+        window=data.window,
+        date=data.date,
+        start=data.start,
+        end=slot.end,
+        party_size=len(data.people),
+        ward=data.ward,
+        attendance=data.attendance,
+        proxy_reason=data.proxy_reason,
+        email=data.email,
+        phone=data.phone,
+        language=data.language,
+        submission_token=token or None,
+        made_by=actor,
+    )
+
+
+def _new_code() -> str:
     for _attempt in range(10):
         code = rules.generate_code()
         if not Booking.objects.filter(code=code).exists():
@@ -270,7 +279,7 @@ def _new_code():
     raise RuntimeError("could not find a free reservation code")
 
 
-def _create_people(booking, people):
+def _create_people(booking: Booking, people: Sequence[PersonData]) -> None:
     try:
         with transaction.atomic():
             BookingPerson.objects.bulk_create(
@@ -291,7 +300,7 @@ def _create_people(booking, people):
         })
 
 
-def find_booking(code, birth_date):
+def find_booking(code: str | None, birth_date: dt.date | None) -> Booking | None:
     """Return the booking with ``code`` whose first person was born on ``birth_date``, or None (R-B8)."""
     stored = rules.parse_code(code or "")
     if stored is None or birth_date is None:
@@ -303,11 +312,13 @@ def find_booking(code, birth_date):
     )
 
 
-def _appointment(booking):
+def _appointment(booking: Booking) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(booking.date, booking.start))
 
 
-def booking_cancel(*, booking, now=None, actor=None, reason="", by_staff=False):
+def booking_cancel(
+    *, booking: Booking, now: dt.datetime | None = None, actor: Actor = None, reason: str = "", by_staff: bool = False
+) -> Booking:
     """
     Cancel ``booking`` and free its seats. A resident cannot once checked
     in, issued or past (NotChangeable); staff (``by_staff``) can cancel a
@@ -315,7 +326,7 @@ def booking_cancel(*, booking, now=None, actor=None, reason="", by_staff=False):
     """
     now = now or timezone.now()
 
-    def work():
+    def work() -> Booking:
         locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
         if locked.status == Booking.Status.CANCELLED:
             return locked
@@ -337,14 +348,17 @@ def booking_cancel(*, booking, now=None, actor=None, reason="", by_staff=False):
     return _atomically(work)
 
 
-def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
+def booking_reschedule(
+    *, booking: Booking, window: Window, date: dt.date, start: dt.time, now: dt.datetime | None = None,
+    actor: Actor = None,
+) -> Booking:
     """
     Move ``booking`` to another slot; the old seats are freed in the same
     transaction. Raise NotChangeable, BookingRefused or SlotFull.
     """
     now = now or timezone.now()
 
-    def work():
+    def work() -> Booking:
         # Lock the booking row only (of=self), not its window: a booking at
         # the same window must not wait for this move.
         locked = Booking.objects.select_for_update(of=("self",)).select_related("window").get(pk=booking.pk)
@@ -372,7 +386,7 @@ def booking_reschedule(*, booking, window, date, start, now=None, actor=None):
         raise SlotFull(alternatives_for(window, date, start, booking.party_size, now))
 
 
-def _lock_counters_in_order(booking, window, date, start, capacity):
+def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, start: dt.time, capacity: int) -> None:
     """
     Lock the old and the new slot's counters in primary-key order, so two
     moves in opposite directions wait for each other instead of deadlocking.
@@ -387,7 +401,9 @@ def _lock_counters_in_order(booking, window, date, start, capacity):
     list(SlotCounter.objects.select_for_update().filter(pk__in=sorted(keys)).order_by("pk"))
 
 
-def booking_transition(*, booking, action, actor, now=None, reason=""):
+def booking_transition(
+    *, booking: Booking, action: str, actor: Actor, now: dt.datetime | None = None, reason: str = ""
+) -> Booking:
     """
     Apply a counter action (check_in, issue, no_show) to ``booking`` and
     record it (R-B10, R-S4). Raise NotChangeable with the rule's reason.
@@ -396,7 +412,7 @@ def booking_transition(*, booking, action, actor, now=None, reason=""):
     if action == "cancel":
         return booking_cancel(booking=booking, now=now, actor=actor, reason=reason, by_staff=True)
 
-    def work():
+    def work() -> Booking:
         locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
         problem = rules.transition_problem(action, locked.status, booking_date=locked.date, today=_today(now))
         if problem:

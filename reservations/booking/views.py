@@ -8,8 +8,9 @@ far live in the session, never in the URL (no personal data in URLs).
 import datetime as dt
 import secrets
 
+import segno
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,15 +21,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eligibility.rules import proxy_reason_titles
-from portal import ratelimit
+from portal import dates, ratelimit
+from portal.api_errors import Invalid
 from reservations import rules
 from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm
+from reservations.booking.request import (
+    DETAILS,
+    SLOT,
+    START,
+    BookingData,
+    SlotChoice,
+    store_details,
+    store_slot,
+    store_start,
+)
 from reservations.booking.services import (
     NOTICE_NUMBER_REPEATED,
-    BookingData,
     BookingRefused,
     NotChangeable,
-    PersonData,
     SlotFull,
     booking_cancel,
     booking_create,
@@ -39,47 +49,26 @@ from reservations.messaging import ical
 from reservations.models import Attendance, Booking, Window
 from reservations.schedule import calendars
 
-START = "booking_start"
-SLOT = "booking_slot"
-DETAILS = "booking_details"
 TOKEN = "booking_token"
 DONE = "booking_done"
 MANAGED = "booking_managed"
 
 
-def _start(request):
+def _start(request: HttpRequest) -> dict | None:
     return request.session.get(START)
 
 
-def _slot(request):
-    stored = request.session.get(SLOT)
-    if not stored:
-        return None
-    window = Window.objects.with_rules().filter(code=stored["window"]).first()
-    if window is None:
-        return None
-    return window, dt.date.fromisoformat(stored["date"]), dt.time.fromisoformat(stored["start"])
-
-
-def _parse_slot_args(date_text, start_text):
-    try:
-        day = dt.date.fromisoformat(date_text)
-        start = dt.datetime.strptime(start_text, "%H%M").time()
-    except ValueError:
+def _slot_from_url(window: Window, date_text: str, start_text: str) -> SlotChoice:
+    """The slot of a details page address (``…/2026-12-01/0900/``), or 404."""
+    day, start = dates.parse_calendar_date(date_text), dates.parse_time(start_text)
+    if day is None or start is None:
         raise Http404("no such slot")
-    return day, start
+    return SlotChoice(window=window, date=day, start=start)
 
 
 def _months(first, last):
     """Return [(first_of_month, weeks)] covering ``first`` … ``last``."""
     return [(month, rules.month_grid(month)) for month in rules.iter_months(first, last)]
-
-
-def _parse_date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _calendar_context(window, party_size, today, chosen_text=None, window_param=""):
@@ -88,7 +77,7 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     times of the chosen day (``?date=``) that hold the whole party.
     """
     first, last = calendars.booking_window(today)
-    chosen = _parse_date(chosen_text)
+    chosen = dates.parse_calendar_date(chosen_text)
     in_range = chosen if chosen and first <= chosen <= last else None
     context = {
         "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
@@ -149,14 +138,7 @@ def start(request):
     if request.method == "POST":
         form = StartForm(request.POST)
         if form.is_valid():
-            request.session[START] = {
-                "ward": form.cleaned_data["ward"],
-                "attendance": form.cleaned_data["attendance"],
-                "proxy_reason": form.cleaned_data["proxy_reason"],
-                "party_size": form.cleaned_data["party_size"],
-            }
-            request.session.pop(SLOT, None)
-            request.session.pop(DETAILS, None)
+            store_start(request.session, form)
             return redirect("reservations:book_window")
     else:
         form = StartForm(initial=_start(request) or {"party_size": "1"})
@@ -170,7 +152,7 @@ def choose_window(request):
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
-    windows = [w for w in Window.objects.with_rules() if w.serves(started["ward"])]
+    windows = list(Window.objects.serving(started["ward"]))
     for window in windows:
         window.hours_lines = rules.describe_hours(window.calendar())
     return render(request, "reservations/book_window.html", {"windows": windows, "started": started, "step": 2})
@@ -202,92 +184,69 @@ def choose_slot(request, code):
 # --- 4. Details -------------------------------------------------------------------
 
 
-def _person_forms(request, party_size, data=None):
+def _person_forms(party_size: int, data: dict | None = None) -> list[PersonPageForm]:
     return [PersonPageForm(data, prefix=f"p{index}") for index in range(party_size)]
 
 
+def _details_valid(people: list[PersonPageForm], contact: ContactForm) -> bool:
+    """Whether the people and contact forms are valid; the second use of a number is an error on its own field (R-B4)."""
+    if not (all(form.is_valid() for form in people) and contact.is_valid()):
+        return False
+    for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
+        people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
+    return all(form.is_valid() for form in people)
+
+
+def _details_initial(session, party_size: int) -> tuple[list[PersonPageForm], ContactForm]:
+    """The forms of the details page, filled with what the session keeps."""
+    previous = session.get(DETAILS) or {}
+    stored = previous.get("people", [])
+    people = []
+    for index in range(party_size):
+        initial = {}
+        if index < len(stored):
+            person = stored[index]
+            born = dt.date.fromisoformat(person["birth_date"])
+            initial = {
+                "notice_number": person["notice_number"], "name": person["name"], "kana": person["kana"],
+                "birth_year": born.year, "birth_month": born.month, "birth_day": born.day,
+            }
+        people.append(PersonPageForm(prefix=f"p{index}", initial=initial))
+    return people, ContactForm(initial={"email": previous.get("email", ""), "phone": previous.get("phone", "")})
+
+
 @require_http_methods(["GET", "POST"])
-def details(request, code, date, start):
+def details(request: HttpRequest, code: str, date: str, start: str) -> HttpResponse:
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
-    window = get_object_or_404(Window.objects.with_rules(), code=code)
-    day, start_time = _parse_slot_args(date, start)
-    request.session[SLOT] = {"window": window.code, "date": day.isoformat(), "start": start_time.strftime("%H:%M")}
-    party_size = started["party_size"]
+    slot = _slot_from_url(get_object_or_404(Window.objects.with_rules(), code=code), date, start)
+    store_slot(request.session, slot)
     if request.method == "POST":
-        people = _person_forms(request, party_size, request.POST)
-        contact = ContactForm(request.POST)
-        if all(form.is_valid() for form in people) and contact.is_valid():
-            # The second use of a number is the error, on its own field (R-B4).
-            for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
-                people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
-            if all(form.is_valid() for form in people):
-                request.session[DETAILS] = {
-                    "people": [
-                        {
-                            "notice_number": form.cleaned_data["notice_number"],
-                            "name": form.cleaned_data["name"],
-                            "kana": form.cleaned_data["kana"],
-                            "birth_date": form.cleaned_data["birth_date"].isoformat(),
-                        }
-                        for form in people
-                    ],
-                    "email": contact.cleaned_data["email"],
-                    "phone": contact.cleaned_data["phone"],
-                }
-                request.session[TOKEN] = secrets.token_urlsafe(24)
-                return redirect("reservations:book_review")
+        people, contact = _person_forms(started["party_size"], request.POST), ContactForm(request.POST)
+        if _details_valid(people, contact):
+            store_details(request.session, people, contact)
+            request.session[TOKEN] = secrets.token_urlsafe(24)
+            return redirect("reservations:book_review")
     else:
-        previous = request.session.get(DETAILS) or {}
-        initial_people = previous.get("people", [])
-        people = []
-        for index in range(party_size):
-            initial = {}
-            if index < len(initial_people):
-                person = initial_people[index]
-                born = dt.date.fromisoformat(person["birth_date"])
-                initial = {
-                    "notice_number": person["notice_number"], "name": person["name"], "kana": person["kana"],
-                    "birth_year": born.year, "birth_month": born.month, "birth_day": born.day,
-                }
-            people.append(PersonPageForm(prefix=f"p{index}", initial=initial))
-        contact = ContactForm(initial={"email": previous.get("email", ""), "phone": previous.get("phone", "")})
+        people, contact = _details_initial(request.session, started["party_size"])
     return render(
         request,
         "reservations/book_details.html",
-        {"window": window, "day": day, "start": start_time, "people": people, "contact": contact, "step": 4,
-         "started": started},
+        {"window": slot.window, "day": slot.date, "start": slot.start, "people": people, "contact": contact,
+         "step": 4, "started": started},
     )
 
 
 # --- 5. Review and confirm --------------------------------------------------------
 
 
-def _booking_data(request):
-    started, slot, stored = _start(request), _slot(request), request.session.get(DETAILS)
-    if not (started and slot and stored):
-        return None
-    window, day, start_time = slot
-    return BookingData(
-        window=window,
-        date=day,
-        start=start_time,
-        ward=started["ward"],
-        attendance=started["attendance"],
-        proxy_reason=started["proxy_reason"],
-        email=stored["email"],
-        phone=stored["phone"],
-        language=(get_language() or "ja")[:2],
-        people=tuple(
-            PersonData(p["notice_number"], p["name"], p["kana"], dt.date.fromisoformat(p["birth_date"]))
-            for p in stored["people"]
-        ),
-    )
+def _booking_data(request: HttpRequest) -> BookingData | None:
+    return BookingData.from_session(request.session, (get_language() or "ja")[:2])
 
 
 @require_http_methods(["GET", "POST"])
-def review(request):
+def review(request: HttpRequest) -> HttpResponse:
     data = _booking_data(request)
     if data is None:
         done = request.session.get(DONE)
@@ -302,30 +261,34 @@ def review(request):
         "attendance_choices": Attendance.choices,
     }
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if not token or token != request.session.get(TOKEN):
-            # A repeated or stale submit: show the booking it already made, if any.
-            if request.session.get(DONE):
-                return redirect("reservations:book_done")
-            messages.error(request, _("This page was out of date. Check the details and confirm again."))
-            return redirect("reservations:book_review")
-        if not ratelimit.take(request, ratelimit.BOOKING):
-            return _blocked(request, ratelimit.BOOKING)
-        try:
-            booking = booking_create(data=data, token=token)
-        except SlotFull as exc:
-            context["alternatives"] = exc.alternatives
-            context["slot_full"] = True
-            return render(request, "reservations/book_review.html", context, status=409)
-        except BookingRefused as exc:
-            context["refusals"] = [str(m) for messages_ in exc.errors.values() for m in messages_]
-            return render(request, "reservations/book_review.html", context, status=422)
-        request.session[DONE] = booking.pk
-        for key in (SLOT, DETAILS, TOKEN):
-            request.session.pop(key, None)
-        return redirect("reservations:book_done")
+        return _confirm(request, data, context)
     context["token"] = request.session.get(TOKEN)
     return render(request, "reservations/book_review.html", context)
+
+
+def _confirm(request: HttpRequest, data: BookingData, context: dict) -> HttpResponse:
+    """Book what the review page shows, once per one-time token."""
+    token = request.POST.get("token", "")
+    if not token or token != request.session.get(TOKEN):
+        # A repeated or stale submit: show the booking it already made, if any.
+        if request.session.get(DONE):
+            return redirect("reservations:book_done")
+        messages.error(request, _("This page was out of date. Check the details and confirm again."))
+        return redirect("reservations:book_review")
+    if not ratelimit.take(request, ratelimit.BOOKING):
+        return _blocked(request, ratelimit.BOOKING)
+    try:
+        booking = booking_create(data=data, token=token)
+    except SlotFull as exc:
+        context.update(alternatives=exc.alternatives, slot_full=True)
+        return render(request, "reservations/book_review.html", context, status=409)
+    except BookingRefused as exc:
+        context["refusals"] = [message for texts in exc.messages().values() for message in texts]
+        return render(request, "reservations/book_review.html", context, status=422)
+    request.session[DONE] = booking.pk
+    for key in (SLOT, DETAILS, TOKEN):
+        request.session.pop(key, None)
+    return redirect("reservations:book_done")
 
 
 def _slot_end(data):
@@ -354,8 +317,6 @@ def done(request):
 
 
 def _booking_page_context(booking):
-    import segno
-
     qr = segno.make(booking.code, error="m")
     people = list(booking.people.all())
     return {
@@ -450,41 +411,42 @@ def manage_cancel(request):
 
 
 @require_http_methods(["GET", "POST"])
-def manage_move(request):
+def manage_move(request: HttpRequest) -> HttpResponse:
     booking = _managed_booking(request)
     if booking is None:
         return redirect("reservations:manage_lookup")
-    windows = [w for w in Window.objects.with_rules() if w.serves(booking.ward)]
+    windows = list(Window.objects.serving(booking.ward))
+    if request.method == "POST":
+        return _move(request, booking)
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or next(
         (w for w in windows if w.pk == booking.window_id), windows[0]
     )
-    if request.method == "POST":
-        target = get_object_or_404(Window.objects.with_rules(), code=request.POST.get("window", ""))
-        try:
-            day = dt.date.fromisoformat(request.POST.get("date", ""))
-            start_time = dt.time.fromisoformat(request.POST.get("start", ""))
-        except ValueError:
-            messages.error(request, _("Choose a day and a time from the calendar."))
-            return redirect("reservations:manage_move")
-        try:
-            booking_reschedule(booking=booking, window=target, date=day, start=start_time)
-        except NotChangeable:
-            messages.error(request, _("This booking can no longer be changed online. Please call the reservation centre."))
-            return redirect("reservations:manage")
-        except BookingRefused as exc:
-            for messages_ in exc.errors.values():
-                for message in messages_:
-                    messages.error(request, message)
-            return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
-        except SlotFull:
-            messages.error(request, _("That time has just been fully booked. Choose another time."))
-            return redirect(f"{reverse('reservations:manage_move')}?window={target.code}")
-        messages.success(request, _("Your booking has been moved."))
-        return redirect("reservations:manage")
     context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"),
                                 window_param=window.code)
     context.update({"booking": booking, "window": window, "windows": windows})
     return render(request, "reservations/manage_move.html", context)
+
+
+def _move(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """Move the resident's booking to the slot posted (R-B8), or say why not."""
+    try:
+        # Any window: one that does not serve the ward is refused by the service, in its words (R-W4).
+        slot = SlotChoice.parse(request.POST)
+    except Invalid:
+        messages.error(request, _("Choose a day and a time from the calendar."))
+        return redirect("reservations:manage_move")
+    try:
+        booking_reschedule(booking=booking, window=slot.window, date=slot.date, start=slot.start)
+    except NotChangeable:
+        messages.error(request, _("This booking can no longer be changed online. Please call the reservation centre."))
+        return redirect("reservations:manage")
+    except (BookingRefused, SlotFull) as exc:
+        for texts in exc.messages().values():
+            for text in texts:
+                messages.error(request, text)
+        return redirect(f"{reverse('reservations:manage_move')}?window={slot.window.code}")
+    messages.success(request, _("Your booking has been moved."))
+    return redirect("reservations:manage")
 
 
 @require_POST

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal import dates
+from portal.api_errors import Invalid
 from reservations import rules
 from reservations.booking.forms import ContactForm, PersonPageForm
+from reservations.booking.request import BookingData, SlotChoice
 from reservations.booking.services import (
-    BookingData,
     BookingRefused,
     NotChangeable,
     SlotFull,
@@ -257,32 +259,15 @@ def booking_action(request, code, action):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def booking_move(request, code):
+def booking_move(request: HttpRequest, code: str) -> HttpResponse:
     booking = access.get_booking_for_staff(request.user, code)
     if not access.can_book_for(request.user, booking.window):
         raise Http404("not for this user")
-    windows = [w for w in Window.objects.with_rules() if w.serves(booking.ward) and access.can_book_for(request.user, w)]
+    windows = [w for w in Window.objects.serving(booking.ward) if access.can_book_for(request.user, w)]
+    if request.method == "POST" and _move_booking(request, booking, windows):
+        return redirect("staff:booking", code=booking.code)
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or booking.window
     day = _date_param(request)
-    if request.method == "POST":
-        target = next((w for w in windows if w.code == request.POST.get("window")), None)
-        try:
-            target_day = dt.date.fromisoformat(request.POST.get("date", ""))
-            target_start = dt.time.fromisoformat(request.POST.get("start", ""))
-        except ValueError:
-            target = None
-        if target is None:
-            messages.error(request, _("Choose a window, a day and a time."))
-        else:
-            try:
-                booking_reschedule(booking=booking, window=target, date=target_day, start=target_start, actor=request.user)
-            except NotChangeable:
-                messages.error(request, TRANSITION_MESSAGES["not_from_status"])
-            except (BookingRefused, SlotFull) as exc:
-                _flash_refusal(request, exc)
-            else:
-                messages.success(request, _("The booking has been moved."))
-                return redirect("staff:booking", code=booking.code)
     availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
     slots = rules.slots_for_party(availability, booking.party_size)
     return render(request, "staff/move.html", {
@@ -291,27 +276,43 @@ def booking_move(request, code):
     })
 
 
-def _flash_refusal(request, exc):
+def _move_booking(request: HttpRequest, booking: Booking, windows: list[Window]) -> bool:
+    """Move ``booking`` to the slot posted, among ``windows``; return whether it moved (messages say why not)."""
+    try:
+        slot = SlotChoice.parse(request.POST, windows)
+    except Invalid:
+        messages.error(request, _("Choose a window, a day and a time."))
+        return False
+    try:
+        booking_reschedule(booking=booking, window=slot.window, date=slot.date, start=slot.start, actor=request.user)
+    except NotChangeable:
+        messages.error(request, TRANSITION_MESSAGES["not_from_status"])
+        return False
+    except (BookingRefused, SlotFull) as exc:
+        _flash_refusal(request, exc)
+        return False
+    messages.success(request, _("The booking has been moved."))
+    return True
+
+
+def _flash_refusal(request: HttpRequest, exc: BookingRefused | SlotFull) -> None:
     """Show why the booking services refused, as messages on the next page."""
-    if isinstance(exc, SlotFull):
-        messages.error(request, _("That time has just been fully booked. Choose another time."))
-        return
-    for texts in exc.errors.values():
+    for texts in exc.messages().values():
         for text in texts:
             messages.error(request, text)
 
 
-def _filled_people(request, count=4):
-    forms_ = []
-    for index in range(count):
-        form = PersonPageForm(request.POST or None, prefix=f"p{index}", empty_permitted=index > 0, use_required_attribute=False)
-        forms_.append(form)
-    return forms_
+def _filled_people(request: HttpRequest, count: int = rules.MAX_PARTY) -> list[PersonPageForm]:
+    """Forms for up to four people; only the first must be filled in."""
+    return [
+        PersonPageForm(request.POST or None, prefix=f"p{index}", empty_permitted=index > 0, use_required_attribute=False)
+        for index in range(count)
+    ]
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def phone_booking(request):
+def phone_booking(request: HttpRequest) -> HttpResponse:
     """Book on behalf of a caller (R-S2): the residents' rules, R-B2 included; marked as made by the operator."""
     windows = [w for w in Window.objects.with_rules() if access.can_book_for(request.user, w)]
     if not windows:
@@ -319,37 +320,41 @@ def phone_booking(request):
     source = request.POST if request.method == "POST" else request.GET
     window = next((w for w in windows if w.code == source.get("window")), windows[0])
     first, last = calendars.booking_window(timezone.localdate())
-    try:
-        day = dt.date.fromisoformat(source.get("date", ""))
-    except ValueError:
-        day = first
-    availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
-    slots = [s for s in availability.slots if s.remaining > 0]
-    form = PhoneBookingForm(request.POST or None, slots=slots)
+    day = dates.parse_calendar_date(source.get("date")) or first
     people = _filled_people(request)
-    contact = ContactForm(request.POST or None)
+    availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
+    # R-B6: only the times that hold the whole party (the people filled in; one before the first post).
+    slots = rules.slots_for_party(availability, max(1, sum(form.has_changed() for form in people)))
+    form, contact = PhoneBookingForm(request.POST or None, slots=slots), ContactForm(request.POST or None)
     if request.method == "POST":
-        valid = [form.is_valid(), contact.is_valid()] + [p.is_valid() for p in people]
-        filled = [p for p in people if p.has_changed()]
-        if all(valid) and filled:
-            data = BookingData(
-                window=window, date=day, start=form.cleaned_data["start"], ward=form.cleaned_data["ward"],
-                attendance=form.cleaned_data["attendance"], proxy_reason=form.cleaned_data["proxy_reason"],
-                email=contact.cleaned_data["email"], phone=contact.cleaned_data["phone"], language="ja",
-                people=tuple(p.person() for p in filled),
-            )
-            try:
-                booking = booking_create(data=data, actor=request.user)
-            except (BookingRefused, SlotFull) as exc:
-                _flash_refusal(request, exc)
-            else:
-                messages.success(request, _("Booked: %(code)s. Read the code to the caller.") % {"code": booking.display_code})
-                return redirect("staff:booking", code=booking.code)
+        booked = _book_by_phone(request, window, day, form, contact, people)
+        if booked is not None:
+            return booked
     return render(request, "staff/phone_booking.html", {
         "windows": windows, "window": window, "day": day, "first": first, "last": last, "form": form,
         "people": people, "contact": contact, "slots": slots,
         "reason": rules.closed_reason_label(availability.reason) if availability.reason else "",
     })
+
+
+def _book_by_phone(
+    request: HttpRequest, window: Window, day: dt.date, form: PhoneBookingForm, contact: ContactForm,
+    people: list[PersonPageForm],
+) -> HttpResponse | None:
+    """Book the valid forms of a phone booking and go to the booking; None to show the page again."""
+    valid = [form.is_valid(), contact.is_valid()] + [person.is_valid() for person in people]
+    filled = [person for person in people if person.has_changed()]
+    if not (all(valid) and filled):
+        return None
+    slot = SlotChoice(window=window, date=day, start=form.cleaned_data["start"])
+    data = BookingData.from_forms(slot=slot, choices=form, contact=contact, people=filled, language="ja")
+    try:
+        booking = booking_create(data=data, actor=request.user)
+    except (BookingRefused, SlotFull) as exc:
+        _flash_refusal(request, exc)
+        return None
+    messages.success(request, _("Booked: %(code)s. Read the code to the caller.") % {"code": booking.display_code})
+    return redirect("staff:booking", code=booking.code)
 
 
 @staff_required

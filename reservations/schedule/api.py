@@ -1,0 +1,241 @@
+"""Windows and calendars in JSON (API.md, "Windows and calendars")."""
+
+import datetime as dt
+import gzip
+import json
+import re
+from functools import lru_cache
+from typing import Literal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import model_validator
+
+from portal.api_errors import Invalid
+from portal.api_fields import OptionalCalendarDate
+from reservations.models import Window
+from reservations.schedule import calendars
+
+router = Router(tags=["windows"])
+
+WINDOW_CODE = re.compile(r"[a-z0-9_-]{1,20}")
+# The schedule's default span when no end is asked (API.md).
+SCHEDULE_DAYS = 30
+
+
+class WindowOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: Literal["ward", "cityhall"]
+    ward: str | None
+    phone: str
+
+
+class WindowListOut(Schema):
+    windows: list[WindowOut]
+
+
+class ScheduleDayOut(Schema):
+    date: str
+    open: bool
+    opens_at: str | None
+    closes_at: str | None
+    reason: str | None
+
+
+class ScheduleOut(Schema):
+    window: str
+    days: list[ScheduleDayOut]
+
+
+class SlotOut(Schema):
+    start: str
+    end: str
+    capacity: int
+    remaining: int
+
+
+class AvailabilityDayOut(Schema):
+    date: str
+    bookable: bool
+    reason: str | None
+    slots: list[SlotOut]
+
+
+class AvailabilityOut(Schema):
+    window: str
+    days: list[AvailabilityDayOut]
+
+
+class ErrorsOut(Schema):
+    errors: dict[str, list[str]]
+
+
+class NotFoundOut(Schema):
+    error: str
+
+
+class DateRange(Schema):
+    """
+    ``from`` and ``to`` of a calendar request (both inclusive): at most
+    settings.CALENDAR_MAX_DAYS days (API.md: 93); a bound left out takes the
+    endpoint's default (span()).
+    """
+
+    date_from: OptionalCalendarDate = Field(None, alias="from")
+    date_to: OptionalCalendarDate = Field(None, alias="to")
+
+    @model_validator(mode="after")
+    def _at_most_the_longest_range(self) -> "DateRange":
+        start, end = self.date_from, self.date_to
+        if start and end and end < start:
+            raise Invalid({"to": [_("The end date must not be before the start date.")]})
+        if start and end and end - start >= dt.timedelta(days=settings.CALENDAR_MAX_DAYS):
+            raise Invalid({"to": [_("Ask for at most %(days)d days at a time.") % {"days": settings.CALENDAR_MAX_DAYS}]})
+        return self
+
+    def span(self, default_from: dt.date, default_to: dt.date) -> tuple[dt.date, dt.date]:
+        """Return (first, last): a bound left out is the default, kept within the longest range."""
+        longest = dt.timedelta(days=settings.CALENDAR_MAX_DAYS - 1)
+        first, last = self.date_from, self.date_to
+        if first and not last:
+            # Only "from": up to the usual end, at least that day, at most the longest range.
+            last = min(max(default_to, first), first + longest)
+        if last and not first:
+            first = max(min(default_from, last), last - longest)
+        return first or default_from, last or default_to
+
+
+def get_window(code: str) -> Window:
+    """Return the window with ``code`` (its opening rules prefetched), or raise Http404 (also for junk codes)."""
+    if not WINDOW_CODE.fullmatch(code or ""):
+        raise Http404("no such window")
+    return get_object_or_404(Window.objects.with_rules(), code=code)
+
+
+@lru_cache(maxsize=2048)  # 96 quarter hours a day: formatting them once, not 1,300 times per answer
+def hhmm(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def window_json(window: Window) -> dict:
+    return {
+        "code": window.code,
+        "name": window.name_ja,
+        "name_en": window.name_en,
+        "kind": window.kind,
+        "ward": window.ward or None,
+        "phone": window.phone,
+    }
+
+
+def schedule_json(window: Window, days: list) -> dict:
+    return {
+        "window": window.code,
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "open": day.open,
+                "opens_at": hhmm(day.opens_at),
+                "closes_at": hhmm(day.closes_at),
+                "reason": str(day.reason) if day.reason else None,
+            }
+            for day in days
+        ],
+    }
+
+
+def availability_json(window: Window, days: list) -> dict:
+    """AvailabilityOut's shape, built by hand: validating 800 slots through pydantic would triple a cache miss."""
+    return {
+        "window": window.code,
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "bookable": day.bookable,
+                "reason": str(day.reason) if day.reason else None,
+                "slots": [
+                    {"start": hhmm(s.start), "end": hhmm(s.end), "capacity": s.capacity, "remaining": s.remaining}
+                    for s in day.slots
+                ],
+            }
+            for day in days
+        ],
+    }
+
+
+@router.get("/windows", response=WindowListOut, summary="The nine pickup windows (R-W1)")
+def list_windows(request: HttpRequest) -> dict:
+    return {"windows": [window_json(window) for window in Window.objects.all()]}
+
+
+@router.get(
+    "/windows/{code}/schedule",
+    response={200: ScheduleOut, 404: NotFoundOut, 422: ErrorsOut},
+    summary="A window's opening calendar (R-W2 … R-W7); from defaults to today, to to 30 days on",
+)
+def window_schedule(request: HttpRequest, code: str, dates: Query[DateRange]) -> dict:
+    window = get_window(code)
+    today = timezone.localdate()
+    first, last = dates.span(today, today + dt.timedelta(days=SCHEDULE_DAYS))
+    return schedule_json(window, calendars.window_schedule(window, first, last))
+
+
+@router.get(
+    "/windows/{code}/availability",
+    response={200: AvailabilityOut, 404: NotFoundOut, 422: ErrorsOut},
+    summary="Seats left per slot (R-B2, R-B6); from defaults to tomorrow, to to today + horizon",
+)
+def window_availability(request: HttpRequest, code: str, dates: Query[DateRange]) -> HttpResponse:
+    today = timezone.localdate()
+    # The launch-morning hot path: the answer as sent, from the shared cache
+    # (invalidated by every booking and calendar change; docs/scaling.md).
+    # Only 200 answers are kept, so unknown windows and bad ranges never hit.
+    asked = (str(dates.date_from), str(dates.date_to))
+    cacheable = WINDOW_CODE.fullmatch(code or "")
+    cached, ticket = calendars.cache_lookup(code, "json", today.isoformat(), *asked) if cacheable else (None, None)
+    if cached is not None:
+        return _compressed_json(request, cached)
+    window = get_window(code)
+    first, last = dates.span(*calendars.booking_window(today))
+    days = calendars.window_availability(window, first, last, today=today)
+    content = json.dumps(availability_json(window, days), ensure_ascii=False, separators=(",", ":")).encode()
+    packed = gzip.compress(content, compresslevel=6)
+    calendars.cache_store(ticket, packed)
+    return _compressed_json(request, packed)
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header lists gzip with a quality above 0."""
+    for part in header.split(","):
+        name, _sep, params = part.partition(";")
+        if name.strip().lower() == "gzip":
+            quality = params.strip().lower()
+            if quality.startswith("q="):
+                try:
+                    return float(quality[2:]) > 0
+                except ValueError:
+                    return False
+            return True
+    return False
+
+
+def _compressed_json(request: HttpRequest, packed: bytes) -> HttpResponse:
+    """
+    Answer gzip-compressed JSON as it is kept (a 40 KB month of slots is under
+    1 KB compressed: less to move out of Redis and over the network), or
+    decompressed for a client that does not accept gzip.
+    """
+    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(packed, content_type="application/json; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(packed), content_type="application/json; charset=utf-8")
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
