@@ -8,6 +8,7 @@ portal.api (on top) imports the apps' routers.
 import json
 from collections.abc import Iterable, Mapping, Sequence
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -66,8 +67,12 @@ def json_body(request: HttpRequest) -> object:
 
 def _message_for(error: Mapping) -> str:
     kind = error.get("type", "")
-    if kind == "missing":
+    given = error.get("input")
+    if kind == "missing" or given is None or given == "":
         return _("This field is required.")
+    if kind in ("literal_error", "enum") and isinstance(given, str):
+        # Django's own words (and its translations), as the form fields say it.
+        return str(forms.ChoiceField.default_error_messages["invalid_choice"]) % {"value": given}
     if kind == "json_invalid":
         return _("The request body is not valid JSON.")
     if kind.startswith("date") or kind.startswith("datetime"):
@@ -78,9 +83,7 @@ def _message_for(error: Mapping) -> str:
         return _("Enter a whole number.")
     if kind.startswith("bool"):
         return _("Enter true or false.")
-    if kind in ("literal_error", "enum"):
-        return _("Choose one of the allowed values.")
-    if kind.startswith("string") or kind == "str_type":
+    if kind.startswith("string") or kind in ("str_type", "literal_error", "enum"):
         return _("Enter text.")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return _("Send a JSON object.")
@@ -139,7 +142,6 @@ def located_errors(contexts: Iterable) -> list[dict]:
         for error in context.pydantic_validation_error.errors(include_url=False):
             location = () if error["loc"] in schemas else error["loc"]
             error["loc"] = (model.__ninja_param_source__,) + model.__ninja_flatten_map_reverse__.get(location, location)
-            error.pop("input", None)
             errors.append(error)
     return errors
 

@@ -19,8 +19,15 @@ from portal.api_errors import Invalid
 TIME_PATTERN = r"^[0-2][0-9]:[0-5][0-9]$"
 
 
+def required(value: object) -> None:
+    """Raise Invalid with Django's words when ``value`` is left out: null or empty text."""
+    if value is None or value == "":
+        raise Invalid(str(forms.Field.default_error_messages["required"]))
+
+
 def any_date(value: object) -> dt.date:
     """Return the date written ``YYYY-MM-DD`` in ``value``, any year; raise Invalid otherwise."""
+    required(value)
     day = dates.parse_date(value, earliest=dt.date.min, latest=dt.date.max)
     if day is None:
         raise Invalid(_("Enter a valid date in the form YYYY-MM-DD."))
@@ -29,9 +36,9 @@ def any_date(value: object) -> dt.date:
 
 def person_date(value: object) -> dt.date:
     """Return a date a person may type (a date of birth: portal.dates.EARLIEST … LATEST)."""
-    day = dates.parse_date(value)
-    if day is None:
-        raise Invalid(_("Enter a valid date in the form YYYY-MM-DD."))
+    day = any_date(value)
+    if dates.parse_date(day) is None:
+        raise Invalid(_("Enter a date of birth from 1900 on."))
     return day
 
 
@@ -41,7 +48,7 @@ def calendar_date(value: object) -> dt.date:
     if dates.parse_calendar_date(day) is None:
         raise Invalid(
             _("Enter a date from %(earliest)s to %(latest)s.")
-            % {"earliest": dates.CALENDAR_EARLIEST.isoformat(), "latest": dates.LATEST.isoformat()}
+            % {"earliest": dates.CALENDAR_EARLIEST.isoformat(), "latest": dates.CALENDAR_LATEST.isoformat()}
         )
     return day
 
@@ -55,6 +62,9 @@ def slot_time(value: object) -> dt.time:
     """Return the time written ``HH:MM`` in ``value`` (a time passes); raise Invalid otherwise."""
     if isinstance(value, dt.time):
         return value
+    required(value)
+    if isinstance(value, str) and len(value) == 4 and value[1] == ":":
+        value = "0" + value  # 9:00, as people write it
     start = dates.parse_time(value) if isinstance(value, str) and len(value) == 5 else None
     if start is None:
         raise Invalid(_("Enter a valid time in the form HH:MM."))
@@ -96,10 +106,11 @@ def choice_of(values: Sequence[str], refuse: Callable[[str], None] | None = None
     def check(value: object) -> object:
         if not isinstance(value, str):
             return value  # the Literal refuses it
+        required(value)
         if refuse is not None:
             refuse(value)
         if value not in values:
-            raise Invalid(_("Choose one of the allowed values."))
+            raise Invalid(str(forms.ChoiceField.default_error_messages["invalid_choice"]) % {"value": value})
         return value
 
     return BeforeValidator(check)

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticValidationError
 from pydantic import model_validator
 
 from portal.api_errors import Invalid
@@ -112,6 +114,31 @@ class DateRange(Schema):
         return first or default_from, last or default_to
 
 
+CALENDAR_QUERY = {
+    "parameters": [
+        {"in": "query", "name": name, "required": False, "schema": {"type": "string", "format": "date"},
+         "description": description}
+        for name, description in (
+            ("from", "YYYY-MM-DD, 2000–2099; the first day asked (inclusive)"),
+            ("to", "YYYY-MM-DD, 2000–2099; the last day asked (inclusive), at most 93 days after from"),
+        )
+    ]
+}
+
+
+def asked_dates(request: HttpRequest, code: str) -> DateRange:
+    """
+    Return the ``from``/``to`` of the query, validated by DateRange. An
+    unknown window answers 404 before a bad range answers 422 (API.md), and a
+    known window's cached answer still needs no query.
+    """
+    try:
+        return DateRange.model_validate({name: request.GET.get(name) for name in ("from", "to")})
+    except PydanticValidationError as exc:
+        get_window(code)
+        raise ValidationError([{**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False)]) from None
+
+
 def get_window(code: str) -> Window:
     """Return the window with ``code`` (its opening rules prefetched), or raise Http404 (also for junk codes)."""
     if not WINDOW_CODE.fullmatch(code or ""):
@@ -179,8 +206,12 @@ def list_windows(request: HttpRequest) -> dict:
     "/windows/{code}/schedule",
     response={200: ScheduleOut, 404: NotFoundOut, 422: ErrorsOut},
     summary="A window's opening calendar (R-W2 … R-W7); from defaults to today, to to 30 days on",
+    openapi_extra=CALENDAR_QUERY,
 )
-def window_schedule(request: HttpRequest, code: str, dates: Query[DateRange]) -> dict:
+def window_schedule(request: HttpRequest, code: str) -> dict:
+    if not WINDOW_CODE.fullmatch(code or ""):
+        raise Http404("no such window")
+    dates = asked_dates(request, code)
     window = get_window(code)
     today = timezone.localdate()
     first, last = dates.span(today, today + dt.timedelta(days=SCHEDULE_DAYS))
@@ -191,8 +222,12 @@ def window_schedule(request: HttpRequest, code: str, dates: Query[DateRange]) ->
     "/windows/{code}/availability",
     response={200: AvailabilityOut, 404: NotFoundOut, 422: ErrorsOut},
     summary="Seats left per slot (R-B2, R-B6); from defaults to tomorrow, to to today + horizon",
+    openapi_extra=CALENDAR_QUERY,
 )
-def window_availability(request: HttpRequest, code: str, dates: Query[DateRange]) -> HttpResponse:
+def window_availability(request: HttpRequest, code: str) -> HttpResponse:
+    if not WINDOW_CODE.fullmatch(code or ""):
+        raise Http404("no such window")
+    dates = asked_dates(request, code)
     today = timezone.localdate()
     # The launch-morning hot path: the answer as sent, from the shared cache
     # (invalidated by every booking and calendar change; docs/scaling.md).

@@ -37,7 +37,7 @@ def test_slot_choice_reads_window_date_and_start():
     [
         ({"window": "nowhere", "date": "2026-12-01", "start": "09:00"}, {"window"}),
         ({"window": "kita", "date": "2026-12-1", "start": "09:00"}, {"date"}),
-        ({"window": "kita", "date": "2100-01-01", "start": "9:00"}, {"date", "start"}),
+        ({"window": "kita", "date": "2100-01-01", "start": "9.00"}, {"date", "start"}),
         ({}, {"window", "date", "start"}),
     ],
 )
