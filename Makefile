@@ -22,7 +22,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The compiled catalogues (.mo) are committed (docs/decisions.md); this rebuilds them.
+# compilemessages skips a .mo newer than its .po, and a checkout sets no useful
+# times: touch the .po files so every catalogue is compiled again.
 messages: $(VENV)/.installed
+	find locale -name '*.po' -exec touch {} +
 	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
 
 migrate: $(VENV)/.installed
@@ -65,4 +69,3 @@ bench-peak: $(VENV)/.installed messages
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
-	find . -name '*.mo' -path './locale/*' -delete
