@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in mail links; follows HOST and PORT (make run PORT=8020) unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run demo test install install-dev messages migrate bench bench-peak browser clean
 
@@ -22,15 +24,22 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The compiled catalogues (.mo) are committed (docs/decisions.md); this rebuilds them.
+# compilemessages skips a .mo newer than its .po, and a checkout sets no useful
+# times: touch the .po files so every catalogue is compiled again.
 messages: $(VENV)/.installed
+	find locale -name '*.po' -exec touch {} +
 	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
 
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input -v 0
 
+# SITE_URL goes to every process: the admin and demo commands, the sweeper that
+# sends the reminders and the server that sends the booking mails.
+run: export SITE_URL := $(SITE_URL)
 run: messages migrate
-	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_local_admin
-	@SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_demo_staff
+	@$(BIN)/python manage.py ensure_local_admin
+	@$(BIN)/python manage.py ensure_demo_staff
 	@echo "The portal: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	@# The embedded beat: due messages (reminders) go out every minute beside the server.
 	$(BIN)/python manage.py sweep_messages --every 60 & sweeper=$$!; \
@@ -65,4 +74,3 @@ bench-peak: $(VENV)/.installed messages
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
-	find . -name '*.mo' -path './locale/*' -delete

@@ -73,7 +73,7 @@ DOCUMENT_TYPES = {
     doc.code: doc
     for doc in (
         DocumentType("my_number_card", A, "マイナンバーカード", gettext_lazy("My Number Card")),
-        DocumentType("drivers_license", A, "運転免許証", gettext_lazy("Driver's licence")),
+        DocumentType("drivers_license", A, "運転免許証", gettext_lazy("Driving licence")),
         DocumentType(
             "driving_history_certificate", A, "運転経歴証明書",
             gettext_lazy("Driving history certificate (issued on or after 1 April 2012)"),
@@ -534,7 +534,7 @@ def _old_card_items(replacing_card: bool | None) -> list[ChecklistItem]:
     if replacing_card is None:
         return [ChecklistItem(
             "old_card", _("Your old My Number Card"),
-            _("Only when you are replacing a card. Without it the new card is charged (card %(card)s yen, certificates %(certificates)s yen).") % fees,
+            _("Only when you are renewing or reissuing a card (for example after it expired or was damaged). Without it the new card is charged (card %(card)s yen, certificates %(certificates)s yen).") % fees,
         )]
     if replacing_card:
         return [ChecklistItem(

@@ -27,8 +27,9 @@ WIZARD = "eligibility_wizard"
 STEPS = [
     ("who", AttendanceStepForm, lambda a: True),
     ("reason", ProxyReasonStepForm, lambda a: a.get("attendance") == rules.Attendance.PROXY),
-    ("age", AgeStepForm, lambda a: True),
-    ("guardian", AdultWardStepForm, lambda a: (a.get("applicant_age") or 0) >= 18),
+    # Case 6 (aged 75 or over) already says the age: no age question, but the adult-ward one.
+    ("age", AgeStepForm, lambda a: a.get("proxy_reason") != 6),
+    ("guardian", AdultWardStepForm, lambda a: (a.get("applicant_age") or 0) >= 18 or a.get("proxy_reason") == 6),
     ("cards", CardsStepForm, lambda a: True),
     (
         "sub-proxy",

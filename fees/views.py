@@ -25,7 +25,8 @@ def line_label(item):
 
 
 def quote(request):
-    form = QuoteForm(request.GET if "reason" in request.GET else None)
+    # Any answer means the form was sent: a missing reason is then an error, not a blank page.
+    form = QuoteForm(request.GET if any(name in request.GET for name in QuoteForm.base_fields) else None)
     result = form.quote() if form.is_bound and form.is_valid() else None
     return render(
         request,

@@ -24,6 +24,22 @@
     return /^[0-9]{4}$/.test(pin) ? null : text.fourDigits;
   }
 
+  // Allowed but easy to guess (a warning, never a refusal): the same digit
+  // repeated (0000), two digits repeated (1212), a run up or down (1234, 9876),
+  // a year from 1900 to this year (birth years).
+  function weakFourDigits(pin) {
+    if (!/^[0-9]{4}$/.test(pin)) { return false; }
+    if (/^([0-9])\1{3}$/.test(pin) || /^([0-9]{2})\1$/.test(pin)) { return true; }
+    if ("0123456789".indexOf(pin) >= 0 || "9876543210".indexOf(pin) >= 0) { return true; }
+    var year = parseInt(pin, 10);
+    return year >= 1900 && year <= new Date().getFullYear();
+  }
+
+  function warn(input) {
+    var out = document.getElementById(input.id + "-warning");
+    out.textContent = weakFourDigits(input.value) ? text.weak : "";
+  }
+
   function show(input, problem, extra) {
     var out = document.getElementById(input.id + "-result");
     out.textContent = problem || (text.ok + (extra ? " " + extra : ""));
@@ -39,6 +55,8 @@
     show(user, fourDigitProblem(user.value));
     var same = register.value && register.value === user.value ? text.sameAsUser : "";
     show(register, fourDigitProblem(register.value), same);
+    warn(user);
+    warn(register);
   }
 
   form.addEventListener("input", check);
