@@ -354,15 +354,11 @@ def done(request):
 
 
 def _booking_page_context(booking):
-    import segno
-
-    qr = segno.make(booking.code, error="m")
     people = list(booking.people.all())
     return {
         "booking": booking,
         "people": people,
         "checklist": booking.checklist(people),
-        "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=booking.display_code),
         "attendance_label": Attendance(booking.attendance).label,
         "proxy_title": _proxy_title(booking.proxy_reason),
     }
