@@ -9,7 +9,10 @@ zone of four modules that readers need around the symbol.
     {% load qr %}
     {% qr_svg booking.code label %}   inline SVG for pages: scales with its box (viewBox)
     {% qr_img booking.code label %}   PNG data URI for mails: most mail clients show no inline SVG
+    {% qr_img booking.code label cid=qr_cid %}   the same, from an image attached with qr_png()
 """
+
+import io
 
 import segno
 from django import template
@@ -39,17 +42,32 @@ def qr_svg(data, label):
     return format_html('<svg role="img" aria-label="{}" {}', label, mark_safe(svg.removeprefix("<svg ")))
 
 
+def _scale(qr, size):
+    """Return the whole pixels per module that make ``qr`` at least ``size`` pixels wide, and its width."""
+    modules = qr.symbol_size(border=QUIET_ZONE)[0]
+    scale = -(-int(size) // modules)
+    return scale, modules * scale
+
+
+def qr_png(data, size=MAIL_SIZE):
+    """Return the PNG bytes of the QR code of ``data``, at least ``size`` pixels wide (for a mail's CID image)."""
+    qr = make(data)
+    scale, _pixels = _scale(qr, size)
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=scale, border=QUIET_ZONE, dark="#000", light="#fff")
+    return buffer.getvalue()
+
+
 @register.simple_tag
-def qr_img(data, label, size=MAIL_SIZE):
+def qr_img(data, label, size=MAIL_SIZE, cid=""):
     """
-    Return an <img> of the QR code of ``data`` as a PNG data URI, whole pixels
-    per module and at least ``size`` pixels wide, for HTML mails.
+    Return an <img> of the QR code of ``data``, whole pixels per module and at
+    least ``size`` pixels wide, for HTML mails: a PNG data URI, or ``cid:`` of
+    an attached image (qr_png) where the sender attaches one.
     """
     qr = make(data)
-    modules = qr.symbol_size(border=QUIET_ZONE)[0]
-    scale = -(-int(size) // modules)  # whole pixels per module, rounding up
-    pixels = modules * scale
-    uri = qr.png_data_uri(scale=scale, border=QUIET_ZONE, dark="#000", light="#fff")
+    scale, pixels = _scale(qr, size)
+    uri = f"cid:{cid}" if cid else qr.png_data_uri(scale=scale, border=QUIET_ZONE, dark="#000", light="#fff")
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" style="display: block; width: {}px; height: {}px;">',
         uri, pixels, pixels, label, pixels, pixels,

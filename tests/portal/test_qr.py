@@ -57,6 +57,12 @@ def test_mail_image_is_a_png_of_at_least_200_px_that_zbar_reads():
     assert decode_png(png) == ["AB23CD45"]
 
 
+def test_mail_image_can_point_at_an_attached_png():
+    html = Template('{% load qr %}{% qr_img "AB23CD45" "QR" cid="qr-AB23CD45@example.jp" %}').render(Context())
+    assert 'src="cid:qr-AB23CD45@example.jp"' in html
+    assert decode_png(qr.qr_png("AB23CD45")) == ["AB23CD45"]
+
+
 @pytest.mark.django_db
 def test_confirmation_mail_shows_the_qr_code_of_the_booking(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
