@@ -56,11 +56,12 @@ test: $(VENV)/.installed-dev messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (Playwright's own download does not
-# work here); needs root or sudo. Without it the browser tests are skipped.
+# work here) and the zbar library that reads the QR codes in the tests (pyzbar);
+# needs root or sudo. Without them those tests are skipped.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s libzbar0 >/dev/null 2>&1; } || { \
 		SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libzbar0 >/dev/null; }
 	@chromium --version
 
 bench: $(VENV)/.installed messages

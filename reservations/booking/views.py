@@ -8,7 +8,6 @@ far live in the session, never in the URL (no personal data in URLs).
 import datetime as dt
 import secrets
 
-import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -317,13 +316,11 @@ def done(request):
 
 
 def _booking_page_context(booking):
-    qr = segno.make(booking.code, error="m")
     people = list(booking.people.all())
     return {
         "booking": booking,
         "people": people,
         "checklist": booking.checklist(people),
-        "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=booking.display_code),
         "attendance_label": Attendance(booking.attendance).label,
         "proxy_title": _proxy_title(booking.proxy_reason),
     }

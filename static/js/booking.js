@@ -31,7 +31,11 @@
         var a = document.createElement("a");
         a.className = "btn btn-outline-primary slot-button";
         a.href = root.dataset.slotUrl.replace("DATE", date).replace("HHMM", slot.start.replace(":", ""));
-        a.textContent = hm(slot.start) + "–" + hm(slot.end) + " (" + root.dataset.seatsLabel.replace("N", slot.remaining) + ")";
+        // The same markup as the page without JavaScript (_slot_list.html): the seats in a smaller type.
+        var seats = document.createElement("span");
+        seats.className = "small";
+        seats.textContent = "(" + root.dataset.seatsLabel.replace("N", slot.remaining) + ")";
+        a.append(hm(slot.start) + "–" + hm(slot.end) + " ", seats);
         li.appendChild(a);
         list.appendChild(li);
       });
