@@ -14,6 +14,8 @@ between the mail server's "OK" and the row's update is the same message.
 import datetime as dt
 import logging
 import smtplib
+from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
 import socket
 
 from celery import current_app
@@ -25,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.templatetags.qr import qr_png
 from reservations.messaging import ical
 from reservations.models import Booking, Message
 
@@ -159,13 +162,32 @@ def render(message):
             "checklist": booking.checklist(people),
             **_links(booking),
         }
+        images = []
+        if message.kind == Message.Kind.CONFIRMATION:
+            # The QR code as an attached image: most mail clients show no inline SVG or data URI.
+            context["qr_cid"] = qr_content_id(booking)
+            images.append(qr_image(booking.code, context["qr_cid"]))
         subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())
         text = render_to_string(f"emails/{message.kind}.txt", context)
         html = render_to_string(f"emails/{message.kind}.html", context)
         # The calendar entry: a REQUEST when booked or moved, a CANCEL when cancelled (see ical).
         attachment = ical.message_attachment(message)
-        attachments = [attachment] if attachment else []
+        attachments = ([attachment] if attachment else []) + images
     return subject, text, html, attachments
+
+
+def qr_content_id(booking: Booking) -> str:
+    """Return the Content-ID of the QR image of ``booking``'s confirmation mail."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"qr-{booking.code}@{domain}"
+
+
+def qr_image(code: str, content_id: str) -> MIMEImage:
+    """Return the QR code of ``code`` as an inline PNG part the HTML mail shows by its Content-ID."""
+    image = MIMEImage(qr_png(code), "png")
+    image.add_header("Content-ID", f"<{content_id}>")
+    image.add_header("Content-Disposition", "inline", filename="qr.png")
+    return image
 
 
 TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout, TimeoutError)
@@ -194,8 +216,11 @@ def deliver(message_id, *, now=None):
         subject=subject, body=text, to=[booking.email], headers={"Message-ID": message_id_header(message)}
     )
     email.attach_alternative(html, "text/html")
-    for name, content, mimetype in attachments:
-        email.attach(name, content, mimetype)
+    for attachment in attachments:
+        if isinstance(attachment, MIMEBase):
+            email.attach(attachment)
+        else:
+            email.attach(*attachment)
     try:
         email.send(fail_silently=False)
     except smtplib.SMTPResponseException as exc:

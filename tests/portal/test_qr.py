@@ -67,7 +67,12 @@ def test_mail_image_can_point_at_an_attached_png():
 def test_confirmation_mail_shows_the_qr_code_of_the_booking(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking = booking_create(data=booking_data(), now=NOW)
-    html = mail.outbox[0].alternatives[0][0]
-    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html)[1])
+    email = mail.outbox[0]
+    html = email.alternatives[0][0]
+    # The image is attached and shown by its Content-ID (mail clients hide inline SVG and data URIs).
+    content_id = re.search(r'src="cid:([^"]+)"', html)[1]
+    [image] = [part for part in email.attachments if not isinstance(part, tuple)]
+    assert image["Content-ID"] == f"<{content_id}>" and image.get_content_type() == "image/png"
     assert f'alt="予約番号 {booking.display_code} のQRコード"' in html
-    assert decode_png(png) == [booking.code]
+    assert decode_png(image.get_payload(decode=True)) == [booking.code]
+    assert b"qr.png" in email.message().as_bytes()
