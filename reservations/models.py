@@ -611,23 +611,14 @@ class BookingEvent(models.Model):
     def __str__(self):
         return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
-    ACTION_LABELS = {
-        "booked": _("Booked"),
-        "rescheduled": _("Moved"),
-        "cancelled": _("Cancelled"),
-        "check_in": _("Checked in"),
-        "issue": _("Card issued"),
-        "no_show": _("Did not come"),
-        "affected": _("Affected by a closure"),
-    }
-
     @property
     def action_label(self):
-        """The action in the reader's language (the stored code otherwise)."""
-        return self.ACTION_LABELS.get(self.action, self.action)
+        """The action in the reader's language, from the one table of action words (rules.ACTION_LABELS)."""
+        return rules.action_label(self.action)
 
     @staticmethod
     def _state_label(value):
+        """A status in the words of Booking.Status; a slot ("kita 2026-11-26 09:00") as it is."""
         return Booking.Status(value).label if value in Booking.Status.values else value
 
     @property
