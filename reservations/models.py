@@ -467,11 +467,11 @@ class BookingBlock(models.Model):
 SlotKey = tuple[int, dt.date, dt.time]  # (window id, date, start) of one slot
 
 
-def _slots_matching(keys, prefix=""):
+def _slots_matching(keys: Iterable[SlotKey]) -> Q:
     """Return a Q for exactly the slots ``keys`` (not the cross product of their windows, dates and starts)."""
-    match = Q(pk__in=[])
+    match = Q(pk__in=[])  # no slot: matches nothing
     for window_id, day, start in keys:
-        match |= Q(**{f"{prefix}window_id": window_id, f"{prefix}date": day, f"{prefix}start": start})
+        match |= Q(window_id=window_id, date=day, start=start)
     return match
 
 
