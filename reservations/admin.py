@@ -1,4 +1,7 @@
+import logging
+
 from django.contrib import admin, messages
+from django.db import DatabaseError
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -18,6 +21,8 @@ from reservations.models import (
     Window,
 )
 from reservations.schedule import impact
+
+logger = logging.getLogger(__name__)
 
 # The flag the confirmation page posts back: a digest of the bookings the
 # admin saw, so a list that changed meanwhile is shown again (R-S3).
@@ -45,15 +50,21 @@ class ImpactConfirmationMixin:
     page lists them; its button posts the same form data again with
     IMPACT_CONFIRMED, and only then is the change saved and the bookings
     marked affected. Nothing hit: the save goes through at once.
+
+    Marking is a booking write with its own durable transaction (the
+    booking services'), so it runs once the admin's save has committed:
+    ``mark_hit_bookings`` only notes the bookings on the request.
     """
 
     impact_template = "admin/reservations/impact_confirmation.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except ImpactNotConfirmed as pending:
             return self.render_impact_confirmation(request, object_id, pending)
+        self.mark_noted_bookings(request)
+        return response
 
     def require_confirmation(self, request, bookings, *, marks=True):
         """Raise ImpactNotConfirmed unless nothing is hit or the admin confirmed exactly ``bookings``."""
@@ -65,7 +76,24 @@ class ImpactConfirmationMixin:
         raise ImpactNotConfirmed(bookings, marks=marks, changed=bool(confirmed))
 
     def mark_hit_bookings(self, request, bookings, reason):
-        marked = services.bookings_mark_affected(bookings, actor=request.user, reason=reason)
+        """Note ``bookings`` to be marked affected, with ``reason``, once the save has committed."""
+        if bookings:
+            request.impact_to_mark = (bookings, reason)
+
+    def mark_noted_bookings(self, request):
+        """Mark the noted bookings affected (R-B9) and tell the admin how many."""
+        bookings, reason = getattr(request, "impact_to_mark", ((), ""))
+        request.impact_to_mark = ((), "")
+        if not bookings:
+            return []
+        try:
+            marked = services.bookings_mark_affected(bookings, actor=request.user, reason=reason)
+        except DatabaseError:
+            logger.exception("saved, but could not mark %d bookings affected", len(bookings))
+            self.message_user(request, gettext(
+                "The change was saved, but the bookings it hits could not be marked affected. Save it again to retry."
+            ), messages.ERROR)
+            return []
         if marked:
             self.message_user(
                 request,
@@ -309,10 +337,37 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class BookingEventInline(admin.TabularInline):
+class EventLabelsMixin:
+    """The audit trail in words: actions from rules.ACTION_LABELS, statuses from Booking.Status."""
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_words(self, obj):
+        return obj.action_label
+
+    @admin.display(description=_("before"))
+    def before_words(self, obj):
+        return obj.before_label
+
+    @admin.display(description=_("after"))
+    def after_words(self, obj):
+        return obj.after_label
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(code, rules.action_label(code)) for code in rules.ACTION_LABELS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class BookingEventInline(EventLabelsMixin, admin.TabularInline):
     model = BookingEvent
     extra = 0
-    fields = ["at", "action", "before", "after", "reason", "actor_label"]
+    fields = ["at", "action_words", "before_words", "after_words", "reason", "actor_label"]
     readonly_fields = fields
     can_delete = False
     verbose_name = _("change")
@@ -344,10 +399,12 @@ class BookingAdmin(CodeSearchMixin, ReadOnlyAdmin):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(CodeSearchMixin, ReadOnlyAdmin):
+class BookingEventAdmin(CodeSearchMixin, EventLabelsMixin, ReadOnlyAdmin):
     code_lookup = "booking__code"
-    list_display = ["at", "booking", "action", "before", "after", "reason", "actor_label"]
-    list_filter = ["action", "at", "booking__window"]
+    list_display = ["at", "booking", "action_words", "before_words", "after_words", "reason", "actor_label"]
+    list_filter = [ActionFilter, "at", "booking__window"]
+    fields = ["booking", "at", "action_words", "before_words", "after_words", "reason", "actor_label"]
+    readonly_fields = fields
     list_select_related = ["booking"]
     date_hierarchy = "at"
     search_fields = ["booking__code", "actor_label", "reason"]

@@ -4,6 +4,10 @@ Pickup windows (受取窓口) and their calendars (SPEC §1).
 The rows here are data; the rules that read them live in ``rules.py``.
 """
 
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from eligibility.rules import Attendance, booking_checklist, youngest_age
 from reservations import rules
+
+logger = logging.getLogger(__name__)
 
 
 def localized(obj, field):
@@ -468,11 +474,92 @@ class BookingBlock(models.Model):
         return self.start_date <= day <= self.end_date
 
 
+SlotKey = tuple[int, dt.date, dt.time]  # (window id, date, start) of one slot
+
+
+def _slots_matching(keys: Iterable[SlotKey]) -> Q:
+    """Return a Q for exactly the slots ``keys`` (not the cross product of their windows, dates and starts)."""
+    match = Q(pk__in=[])  # no slot: matches nothing
+    for window_id, day, start in keys:
+        match |= Q(window_id=window_id, date=day, start=start)
+    return match
+
+
+class SlotCounterQuerySet(models.QuerySet):
+    """
+    The one place where seats are taken and given back (R-B6, R-L3): booking,
+    cancelling, moving and marking affected all go through ``take`` and
+    ``free``, inside the caller's transaction.
+    """
+
+    def take(self, *, window: "Window", date: dt.date, start: dt.time, capacity: int, seats: int) -> bool:
+        """Take ``seats`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
+        slot = self.filter(window=window, date=date, start=start)
+        take = {"booked": models.F("booked") + seats, "capacity": capacity}
+        if slot.filter(booked__lte=capacity - seats).update(**take) == 1:
+            return True
+        # No counter yet (the slot's first booking), or the seats are gone:
+        # make sure the counter exists (get_or_create waits for a racing
+        # insert), then ask again with the same conditional UPDATE.
+        counter, _created = self.get_or_create(window=window, date=date, start=start, defaults={"capacity": capacity})
+        return self.filter(pk=counter.pk, booked__lte=capacity - seats).update(**take) == 1
+
+    def lock(self, keys: Iterable[SlotKey]) -> list["SlotCounter"]:
+        """Lock the counters of the slots ``keys`` in primary-key order (no deadlock between two callers)."""
+        keys = set(keys)
+        if not keys:
+            return []
+        return list(self.select_for_update().filter(_slots_matching(keys)).order_by("pk"))
+
+    def free(self, bookings: Iterable["Booking"]) -> list["SlotCounter"]:
+        """
+        Give back the seats of ``bookings``, which are leaving a seat-holding
+        status, in three queries whatever their number: lock their slots'
+        counters, count the seats that the other bookings of those slots
+        hold, write. A counter that disagrees with that count (it would go
+        below zero, or it counted seats nobody holds) has drifted: it is
+        logged, without personal data, and set to the count, never clamped.
+        Return the counters that had drifted.
+        """
+        seats, leaving = {}, set()
+        for booking in bookings:
+            key = (booking.window_id, booking.date, booking.start)
+            seats[key] = seats.get(key, 0) + booking.party_size
+            leaving.add(booking.pk)
+        counters = self.lock(seats)
+        if not counters:
+            return []
+        # Read after the lock: every booking that took seats here has committed.
+        held = dict.fromkeys(seats, 0)
+        rows = (
+            Booking.objects.filter(_slots_matching(seats), status__in=rules.SEAT_HOLDING_STATUSES)
+            .exclude(pk__in=leaving)
+            .order_by()
+            .values_list("window_id", "date", "start")
+            .annotate(seats=models.Sum("party_size"))
+        )
+        for window_id, day, start, taken in rows:
+            held[(window_id, day, start)] = taken
+        drifted = []
+        for counter in counters:
+            key = (counter.window_id, counter.date, counter.start)
+            if counter.booked - seats[key] != held[key]:
+                drifted.append(counter)
+                logger.warning(
+                    "slot counter of window %s on %s at %s drifted: %d seats counted, %d given back, "
+                    "%d held by the other bookings; set to %d",
+                    counter.window_id, counter.date, counter.start, counter.booked, seats[key], held[key], held[key],
+                )
+            counter.booked = held[key]
+        self.bulk_update(counters, ["booked"])
+        return drifted
+
+
 class SlotCounter(models.Model):
     """
-    Seats taken in one slot of one window (R-B6). Bookings take seats with
-    one conditional UPDATE on this row; the CHECK constraint is the last line
-    of defence against overbooking.
+    Seats taken in one slot of one window (R-B6). Bookings take and give
+    back seats only through ``SlotCounter.objects.take`` and ``.free``; the
+    CHECK constraint is the last line of defence against overbooking.
     """
 
     window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="slot_counters")
@@ -480,6 +567,8 @@ class SlotCounter(models.Model):
     start = models.TimeField()
     capacity = models.PositiveSmallIntegerField()
     booked = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlotCounterQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -617,23 +706,14 @@ class BookingEvent(models.Model):
     def __str__(self):
         return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
-    ACTION_LABELS = {
-        "booked": _("Booked"),
-        "rescheduled": _("Moved"),
-        "cancelled": _("Cancelled"),
-        "check_in": _("Checked in"),
-        "issue": _("Card issued"),
-        "no_show": _("Did not come"),
-        "affected": _("Affected by a closure"),
-    }
-
     @property
     def action_label(self):
-        """The action in the reader's language (the stored code otherwise)."""
-        return self.ACTION_LABELS.get(self.action, self.action)
+        """The action in the reader's language, from the one table of action words (rules.ACTION_LABELS)."""
+        return rules.action_label(self.action)
 
     @staticmethod
     def _state_label(value):
+        """A status in the words of Booking.Status; a slot ("kita 2026-11-26 09:00") as it is."""
         return Booking.Status(value).label if value in Booking.Status.values else value
 
     @property

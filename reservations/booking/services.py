@@ -8,13 +8,12 @@ views and the JSON API call these same functions.
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -101,29 +100,18 @@ def _check_slot(
     return slot
 
 
-def _take_seats(window, day, start, capacity, party_size):
-    """Take ``party_size`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
-    slot = SlotCounter.objects.filter(window=window, date=day, start=start)
-    take = {"booked": F("booked") + party_size, "capacity": capacity}
-    taken = slot.filter(booked__lte=capacity - party_size).update(**take) == 1
-    if not taken:
-        # No counter yet (the slot's first booking), or the seats are gone:
-        # make sure the counter exists (get_or_create waits for a racing
-        # insert), then ask again with the same conditional UPDATE.
-        counter, _created = SlotCounter.objects.get_or_create(
-            window=window, date=day, start=start, defaults={"capacity": capacity}
-        )
-        taken = SlotCounter.objects.filter(pk=counter.pk, booked__lte=capacity - party_size).update(**take) == 1
+def _take_seats(window: Window, day: dt.date, start: dt.time, capacity: int, party_size: int) -> bool:
+    """Take ``party_size`` seats of the slot (SlotCounter.objects.take, R-B6); return whether it worked."""
+    taken = SlotCounter.objects.take(window=window, date=day, start=start, capacity=capacity, seats=party_size)
     if taken:  # a refused attempt changes nothing, so it leaves the cached availability alone
         calendars.invalidate_availability([window.code])
     return taken
 
 
-def _free_seats(booking):
-    calendars.invalidate_availability([booking.window.code])
-    SlotCounter.objects.filter(
-        window=booking.window_id, date=booking.date, start=booking.start, booked__gte=booking.party_size
-    ).update(booked=F("booked") - booking.party_size)
+def _free_seats(*bookings: Booking) -> None:
+    """Give back the seats of ``bookings`` (SlotCounter.objects.free: a drifted counter is recounted, not clamped)."""
+    SlotCounter.objects.free(bookings)
+    calendars.invalidate_availability({booking.window.code for booking in bookings})
 
 
 def alternatives_for(
@@ -391,14 +379,8 @@ def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, sta
     Lock the old and the new slot's counters in primary-key order, so two
     moves in opposite directions wait for each other instead of deadlocking.
     """
-    new, _created = SlotCounter.objects.get_or_create(
-        window=window, date=date, start=start, defaults={"capacity": capacity}
-    )
-    keys = {new.pk}
-    old = SlotCounter.objects.filter(window=booking.window_id, date=booking.date, start=booking.start).first()
-    if old is not None:
-        keys.add(old.pk)
-    list(SlotCounter.objects.select_for_update().filter(pk__in=sorted(keys)).order_by("pk"))
+    SlotCounter.objects.get_or_create(window=window, date=date, start=start, defaults={"capacity": capacity})
+    SlotCounter.objects.lock([(window.pk, date, start), (booking.window_id, booking.date, booking.start)])
 
 
 def booking_transition(
@@ -429,12 +411,19 @@ def booking_transition(
 REASON_LENGTH = 300
 
 
-def bookings_mark_affected(bookings, *, actor, reason, now=None):
+def bookings_mark_affected(
+    bookings: Iterable[Booking],
+    *,
+    actor: AbstractBaseUser | None,
+    reason: str | Callable[[str], str],
+    now: dt.datetime | None = None,
+) -> list[Booking]:
     """
-    Mark ``bookings`` affected (R-B9) in one transaction and return those
-    marked: each gives its seats back, gets a BookingEvent ("affected",
-    booked → affected, ``reason``, ``actor``) and a pending closure-notice
-    Message due now (the messaging layer sends it with a link to rebook).
+    Mark ``bookings`` affected (R-B9) in one durable transaction (retried
+    like every booking write) and return those marked: each gives its seats
+    back, gets a BookingEvent ("affected", booked → affected, ``reason``,
+    ``actor``) and a pending closure-notice Message due now (the messaging
+    layer sends it with a link to rebook); its reminder is disarmed.
     Bookings that are no longer booked when their row is locked are
     skipped. A fixed number of queries, whatever the number of bookings.
 
@@ -443,75 +432,88 @@ def bookings_mark_affected(bookings, *, actor, reason, now=None):
     language (Japanese) and each notice in its booking's language.
     """
     now = now or timezone.now()
-    describe = reason if callable(reason) else (lambda language: reason)
-
-    def reason_in(language):
-        return str(describe(language or settings.LANGUAGE_CODE))[:REASON_LENGTH]
-
-    reason = reason_in(settings.LANGUAGE_CODE)
+    reason_in = _reason_in_language(reason)
     pks = sorted({booking.pk for booking in bookings})
     if not pks:
         return []
-    actor_label = actor.get_username() if actor is not None else "system"
-    with transaction.atomic():
-        locked = list(
-            Booking.objects.select_for_update(of=("self",))
-            .filter(pk__in=pks, status=Booking.Status.BOOKED)
-            .select_related("window")
-            .order_by("pk")
-        )
-        if not locked:
-            return []
-        seats = {}
-        for booking in locked:
-            key = (booking.window_id, booking.date, booking.start)
-            seats[key] = seats.get(key, 0) + booking.party_size
-        counters = SlotCounter.objects.select_for_update().filter(
-            window__in={key[0] for key in seats},
-            date__in={key[1] for key in seats},
-            start__in={key[2] for key in seats},
-        ).order_by("pk")
-        freed = []
-        for counter in counters:
-            key = (counter.window_id, counter.date, counter.start)
-            if key in seats:
-                counter.booked = max(counter.booked - seats[key], 0)
-                freed.append(counter)
-        if freed:
-            SlotCounter.objects.bulk_update(freed, ["booked"])
-            calendars.invalidate_availability({booking.window.code for booking in locked})
-        Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
-            status=Booking.Status.AFFECTED, updated_at=now
-        )
-        BookingEvent.objects.bulk_create(
-            BookingEvent(
-                booking=booking,
-                actor=actor,
-                actor_label=actor_label,
-                action="affected",
-                before=Booking.Status.BOOKED,
-                after=Booking.Status.AFFECTED,
-                reason=reason,
+
+    def work():
+        locked = _lock_still_booked(pks)
+        if locked:
+            _free_seats(*locked)
+            Booking.objects.filter(pk__in=[booking.pk for booking in locked]).update(
+                status=Booking.Status.AFFECTED, updated_at=now
             )
-            for booking in locked
-        )
-        notes = {language: reason_in(language) for language in {booking.language for booking in locked}}
-        notices = Message.objects.bulk_create(
-            Message(
-                booking=booking,
-                kind=Message.Kind.CLOSURE_NOTICE,
-                state=Message.State.PENDING,
-                due_at=now,
-                note=notes[booking.language],
+            _record_many(
+                locked, "affected", before=Booking.Status.BOOKED, after=Booking.Status.AFFECTED,
+                reason=reason_in(settings.LANGUAGE_CODE), actor=actor, nobody="system",
             )
-            for booking in locked
-        )
-        # No reminder for a time that was taken away; send the notices once committed.
-        Message.objects.filter(
-            booking__in=locked, kind=Message.Kind.REMINDER, state=Message.State.PENDING
-        ).update(state=Message.State.SKIPPED, note="booking affected")
-        outbox.enqueue_on_commit(notice.pk for notice in notices if notice.pk)
+            _send_closure_notices(locked, now, reason_in)
+        return locked
+
+    locked = _atomically(work)
     for booking in locked:
         booking.status = Booking.Status.AFFECTED
     return locked
 
+
+def _reason_in_language(reason: str | Callable[[str], str]) -> Callable[[str | None], str]:
+    """Return a function of a language code (None: the site's) that gives ``reason`` in it, cut to fit the rows."""
+    describe = reason if callable(reason) else (lambda language: reason)
+
+    def reason_in(language: str | None) -> str:
+        return str(describe(language or settings.LANGUAGE_CODE))[:REASON_LENGTH]
+
+    return reason_in
+
+
+def _lock_still_booked(pks: list[int]) -> list[Booking]:
+    """Lock the bookings ``pks`` that are still booked, in primary-key order (one query)."""
+    return list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks, status=Booking.Status.BOOKED)
+        .select_related("window")
+        .order_by("pk")
+    )
+
+
+def _record_many(
+    bookings: list[Booking],
+    action: str,
+    *,
+    before: str = "",
+    after: str = "",
+    reason: str = "",
+    actor: AbstractBaseUser | None = None,
+    nobody: str = "resident",
+) -> None:
+    """Write the same audit-trail row (R-S4) for each of ``bookings`` in one INSERT: ``_record`` for many."""
+    actor_label = actor.get_username() if actor is not None else nobody
+    BookingEvent.objects.bulk_create(
+        BookingEvent(
+            booking=booking, action=action, before=before, after=after, reason=reason, actor=actor,
+            actor_label=actor_label,
+        )
+        for booking in bookings
+    )
+
+
+def _send_closure_notices(bookings: list[Booking], now: dt.datetime, reason_in: Callable[[str | None], str]) -> None:
+    """
+    Queue a closure notice for each of ``bookings``, in its language, due
+    now and sent once committed; disarm their reminders, for a time that was
+    taken away (R-B9). Three queries, whatever the number of bookings.
+    """
+    notes = {language: reason_in(language) for language in {booking.language for booking in bookings}}
+    notices = Message.objects.bulk_create(
+        Message(
+            booking=booking,
+            kind=Message.Kind.CLOSURE_NOTICE,
+            state=Message.State.PENDING,
+            due_at=now,
+            note=notes[booking.language],
+        )
+        for booking in bookings
+    )
+    outbox.disarm_reminders(bookings, note="booking affected")
+    outbox.enqueue_on_commit(notice.pk for notice in notices if notice.pk)

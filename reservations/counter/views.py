@@ -40,15 +40,6 @@ from reservations.models import Attendance, Booking, BookingPerson, Message, Win
 from reservations.schedule import calendars
 
 
-def action_label(action):
-    return {
-        "check_in": _("Check in (来庁)"),
-        "issue": _("Card issued (交付済)"),
-        "no_show": _("Did not come (不来庁)"),
-        "cancel": _("Cancel"),
-    }[action]
-
-
 def staff_required(view):
     """Let in logged-in staff (clerk, operator, city admin); others go to the login page."""
 
@@ -123,7 +114,8 @@ def day_list(request, code):
             "window": window, "day": day, "rows": rows, "counts": counts, "schedule": schedule,
             "closed_reason": rules.closed_reason_label(schedule.reason) if schedule.reason else "",
             "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
-            "search_form": SearchForm(), "can_counter": access.can_work_counter(request.user, window),
+            "search_form": SearchForm(), "can_counter": access.can(request.user, window, "check_in"),
+            "statuses": Booking.Status,
         },
     )
 
@@ -133,7 +125,9 @@ def day_list_print(request, code):
     window = access.get_window_for_staff(request.user, code)
     day = _date_param(request)
     rows, counts, schedule, _bookings = _day_rows(window, day)
-    return render(request, "staff/day_list_print.html", {"window": window, "day": day, "rows": rows, "counts": counts})
+    return render(request, "staff/day_list_print.html", {
+        "window": window, "day": day, "rows": rows, "counts": counts, "statuses": Booking.Status,
+    })
 
 
 @staff_required
@@ -203,19 +197,19 @@ def affected(request):
 @staff_required
 def booking_detail(request, code):
     booking = access.get_booking_for_staff(request.user, code)
-    events = booking.events.select_related("actor").order_by("at", "pk")
     today = timezone.localdate()
-    can_counter = access.can_work_counter(request.user, booking.window)
-    actions = []
-    for action in ("check_in", "issue", "no_show", "cancel"):
-        allowed = can_counter or (action == "cancel" and access.can_book_for(request.user, booking.window))
-        if allowed and not rules.transition_problem(action, booking.status, booking_date=booking.date, today=today):
-            actions.append((action, action_label(action)))
+    actions = [
+        (action, rules.action_label(action))
+        for action in rules.STAFF_ACTIONS
+        if access.can(request.user, booking, action)
+        and not rules.transition_problem(action, booking.status, booking_date=booking.date, today=today)
+    ]
     return render(request, "staff/booking.html", {
-        "booking": booking, "people": list(booking.people.all()), "events": events, "actions": actions,
+        "booking": booking, "people": list(booking.people.all()), "actions": actions,
+        "events": booking.events.select_related("actor").order_by("at", "pk"),
         "messages_sent": booking.messages.order_by("due_at", "pk"),
         # The services move a booked time only until it starts (an affected one always).
-        "can_move": access.can_book_for(request.user, booking.window)
+        "can_move": access.can(request.user, booking, "move")
         and rules.cancellable(
             booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
         ),
@@ -234,13 +228,8 @@ TRANSITION_MESSAGES = {
 @require_http_methods(["GET", "POST"])
 def booking_action(request, code, action):
     booking = access.get_booking_for_staff(request.user, code)
-    if action not in rules.STAFF_ACTIONS:
-        raise Http404("no such action")
-    allowed = access.can_work_counter(request.user, booking.window) or (
-        action == "cancel" and access.can_book_for(request.user, booking.window)
-    )
-    if not allowed:
-        raise Http404("not for this user")
+    if action not in rules.STAFF_ACTIONS or not access.can(request.user, booking, action):
+        raise Http404("no such action for this user")
     form = ReasonForm(request.POST if request.method == "POST" else None, required=(action == "cancel"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,10 +238,10 @@ def booking_action(request, code, action):
             problem = exc.args[0] if exc.args else "not_from_status"
             messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))
             return redirect("staff:booking", code=booking.code)
-        messages.success(request, _("Done: %(action)s.") % {"action": action_label(action)})
+        messages.success(request, _("Done: %(action)s.") % {"action": rules.action_label(action)})
         return redirect(f"{reverse('staff:day_list', args=[booking.window.code])}?date={booking.date.isoformat()}")
     return render(request, "staff/confirm_action.html", {
-        "booking": booking, "action": action, "label": action_label(action), "form": form,
+        "booking": booking, "action": action, "label": rules.action_label(action), "form": form,
         "undoable": action in ("check_in",),
     })
 
@@ -373,6 +362,6 @@ def statistics(request, code):
     bookings = Booking.objects.filter(window=window, date__range=(month, last)).values_list("status", "party_size")
     figures = rules.month_statistics(seats, list(bookings))
     return render(request, "staff/statistics.html", {
-        "window": window, "month": month, "figures": figures,
+        "window": window, "month": month, "figures": figures, "statuses": Booking.Status,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
     })

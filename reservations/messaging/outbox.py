@@ -104,6 +104,13 @@ def _disarm_reminders(booking):
     )
 
 
+def disarm_reminders(bookings, *, note="booking changed"):
+    """Skip the pending reminders of ``bookings`` (one UPDATE): their time was changed or taken away."""
+    Message.objects.filter(booking__in=list(bookings), kind=Message.Kind.REMINDER, state=Message.State.PENDING).update(
+        state=Message.State.SKIPPED, note=note
+    )
+
+
 def enqueue_on_commit(message_ids):
     """After the transaction commits, hand the messages to Celery; a broker error is only logged."""
     ids = list(message_ids)

@@ -7,7 +7,8 @@ public names so that callers write ``rules.day_schedule`` whatever the module.
 - ``words``: weekday, ordinal, hour and closed-reason words for people;
 - ``inputs``: typed input made canonical (R-B3 … R-B5, R-B7);
 - ``booking``: what a party may book (R-B4, R-B6) and when it may still change;
-- ``lifecycle``: staff actions at the counter (R-B10) and day/month figures;
+- ``lifecycle``: staff actions at the counter (R-B10), the words for every action,
+  and day/month figures;
 - ``impact``: bookings a closure or capacity cut makes impossible (R-B9).
 """
 
@@ -42,7 +43,10 @@ from reservations.rules.inputs import (  # noqa: F401
     to_katakana,
 )
 from reservations.rules.lifecycle import (  # noqa: F401
+    ACTION_LABELS,
+    RECORDED_AS,
     STAFF_ACTIONS,
+    action_label,
     day_counts,
     month_statistics,
     transition_problem,

@@ -1,8 +1,14 @@
 """A booking's life at the counter (R-B10) and the figures of a day or month."""
 
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 # --- A booking's life (R-B10) -------------------------------------------------
 
-STAFF_ACTIONS = {
+STAFF_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     # action: (statuses it may start from, the status it leads to)
     "check_in": (("booked",), "checked_in"),
     "issue": (("checked_in",), "issued"),
@@ -10,8 +16,32 @@ STAFF_ACTIONS = {
     "cancel": (("booked", "checked_in", "affected"), "cancelled"),
 }
 
+# The one table of words for what happens to a booking (R-B10, R-S4): the
+# staff pages' buttons, confirmations and messages, the history of a booking
+# and the admin's audit trail all read it. Keys are the codes stored in
+# BookingEvent.action; a staff action is recorded under its own code, except
+# "cancel", which is recorded as "cancelled" (by staff or by the resident).
+# The statuses a booking passes through have their own table:
+# Booking.Status.
+ACTION_LABELS: dict[str, Promise] = {
+    "booked": _("Booked"),
+    "rescheduled": _("Moved"),
+    "check_in": _("Check in (来庁)"),
+    "issue": _("Card issued (交付済)"),
+    "no_show": _("Did not come (不来庁)"),
+    "cancelled": _("Cancellation"),
+    "affected": _("Affected by a closure"),
+}
+RECORDED_AS: dict[str, str] = {"cancel": "cancelled"}
 
-def transition_problem(action, status, *, booking_date, today):
+
+def action_label(action: str) -> str:
+    """Return the words for a staff ``action`` or a recorded action code; an unknown code as it is."""
+    code = RECORDED_AS.get(action, action)
+    return str(ACTION_LABELS[code]) if code in ACTION_LABELS else action
+
+
+def transition_problem(action: str, status: str, *, booking_date: dt.date, today: dt.date) -> str | None:
     """
     Return why a staff ``action`` cannot be done on a booking in ``status``
     for ``booking_date``, or None: "unknown_action", "not_from_status"
@@ -30,7 +60,7 @@ def transition_problem(action, status, *, booking_date, today):
     return None
 
 
-def day_counts(bookings, seats_offered):
+def day_counts(bookings: Iterable[tuple[str, int]], seats_offered: int) -> dict[str, int]:
     """
     Return the counts at the top of a day list: people booked, checked in,
     issued, no-show, cancelled, affected, and free seats. ``bookings`` are
@@ -45,7 +75,7 @@ def day_counts(bookings, seats_offered):
     return counts
 
 
-def month_statistics(seats_offered, bookings):
+def month_statistics(seats_offered: int, bookings: Iterable[tuple[str, int]]) -> dict[str, int | float]:
     """
     Return a month's figures for one window: seats offered, seats booked
     (people in bookings that held a seat), issued, no-shows, utilisation
@@ -64,9 +94,3 @@ def month_statistics(seats_offered, bookings):
         "utilisation": (booked / seats_offered) if seats_offered else 0.0,
         "no_show_rate": (counts["no_show"] / reached) if reached else 0.0,
     }
-
-
-# --- Bookings a closure or a capacity cut makes impossible (R-B9) ------------
-
-# Statuses of bookings that hold a seat of their slot (affected and cancelled
-# bookings hold none). Only ``booked`` bookings can be made affected: a

@@ -10,7 +10,9 @@ is a booking write: ``reservations.booking.services.bookings_mark_affected``.
 Bookings are never deleted.
 """
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import get_language
 from reservations import rules
 from reservations.models import (
     Booking,
+    BookingBlock,
     CapacityOverride,
     Closure,
     RecurringClosure,
@@ -26,8 +29,14 @@ from reservations.models import (
 )
 
 
-
-def affected_bookings(window, start_date, end_date, *, extra_closure=None, capacity_override=None):
+def affected_bookings(
+    window: Window | None,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    *,
+    extra_closure: Closure | None = None,
+    capacity_override: CapacityOverride | None = None,
+) -> list[Booking]:
     """
     Return the booked bookings from ``start_date`` to ``end_date`` (None: no
     end) of ``window`` (None: every window) that the calendar cannot hold
@@ -41,53 +50,16 @@ def affected_bookings(window, start_date, end_date, *, extra_closure=None, capac
 
     Six queries at most, whatever the number of days and bookings.
     """
-    today = timezone.localdate()
-    start_date = max(start_date, today)
-    if end_date is not None and end_date < start_date:
-        return []
-    holders = Booking.objects.filter(status__in=rules.SEAT_HOLDING_STATUSES, date__gte=start_date)
-    if end_date is not None:
-        holders = holders.filter(date__lte=end_date)
-    if window is not None:
-        holders = holders.filter(window=window.pk)
-    days = {}
-    for booking in holders.order_by("date", "start", "created_at", "pk"):
-        days.setdefault((booking.window_id, booking.date), []).append(booking)
-    # Only days with a booked booking can change.
-    days = {key: group for key, group in days.items() if any(b.status == Booking.Status.BOOKED for b in group)}
+    days = _days_with_booked_bookings(window, max(start_date, timezone.localdate()), end_date)
     if not days:
         return []
-
     window_ids = {window_id for window_id, _day in days}
     first = min(day for _window_id, day in days)
     last = max(day for _window_id, day in days)
-    windows = {w.pk: w for w in Window.objects.filter(pk__in=window_ids).prefetch_related("opening_rules")}
-    if window is not None and window.pk in windows:
-        # The caller's instance may carry unsaved values (a capacity cut).
-        fresh = windows[window.pk]
-        fresh.capacity = window.capacity
-        fresh.slot_minutes = window.slot_minutes
-        fresh.open_on_holidays = window.open_on_holidays
+    windows = _windows_as_changed(window_ids, window)
     calendars = {pk: w.calendar() for pk, w in windows.items()}
-
-    recurring = [
-        (item.window_id, item.as_rule())
-        for item in RecurringClosure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True))
-    ]
-    closures = Closure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True)).overlapping(first, last)
-    if extra_closure is not None and extra_closure.pk is not None:
-        closures = closures.exclude(pk=extra_closure.pk)
-    closures = [(item.window_id, item.as_rule()) for item in closures]
-    if extra_closure is not None:
-        closures.append((extra_closure.window_id, extra_closure.as_rule()))
-
-    overrides = CapacityOverride.objects.filter(window__in=window_ids, date__range=(first, last))
-    if capacity_override is not None and capacity_override.pk is not None:
-        overrides = overrides.exclude(pk=capacity_override.pk)
-    capacities = {(window_id, day): seats for window_id, day, seats in overrides.values_list("window", "date", "capacity")}
-    if capacity_override is not None:
-        capacities[(capacity_override.window_id, capacity_override.date)] = capacity_override.capacity
-
+    recurring, closures = _closure_rules(window_ids, first, last, extra_closure)
+    capacities = _capacities(window_ids, first, last, capacity_override)
     holidays = rules.japanese_holidays(first, last, language=get_language() or "ja")
     found = []
     for (window_id, day), group in sorted(days.items(), key=lambda item: (item[0][1], windows[item[0][0]].sort_order)):
@@ -105,7 +77,72 @@ def affected_bookings(window, start_date, end_date, *, extra_closure=None, capac
     return found
 
 
-def bookings_in_block(block):
+def _days_with_booked_bookings(
+    window: Window | None, start_date: dt.date, end_date: dt.date | None
+) -> dict[tuple[int, dt.date], list[Booking]]:
+    """
+    Return the seat-holding bookings by (window id, day), oldest first, for
+    the days that have a booked booking (only those can change). One query.
+    """
+    if end_date is not None and end_date < start_date:
+        return {}
+    holders = Booking.objects.filter(status__in=rules.SEAT_HOLDING_STATUSES, date__gte=start_date)
+    if end_date is not None:
+        holders = holders.filter(date__lte=end_date)
+    if window is not None:
+        holders = holders.filter(window=window.pk)
+    days = {}
+    for booking in holders.order_by("date", "start", "created_at", "pk"):
+        days.setdefault((booking.window_id, booking.date), []).append(booking)
+    return {key: group for key, group in days.items() if any(b.status == Booking.Status.BOOKED for b in group)}
+
+
+def _windows_as_changed(window_ids: set[int], window: Window | None) -> dict[int, Window]:
+    """Return the windows by id with their opening rules; ``window``'s unsaved capacity and slots win (two queries)."""
+    windows = {w.pk: w for w in Window.objects.filter(pk__in=window_ids).prefetch_related("opening_rules")}
+    if window is not None and window.pk in windows:
+        # The caller's instance may carry unsaved values (a capacity cut).
+        fresh = windows[window.pk]
+        fresh.capacity = window.capacity
+        fresh.slot_minutes = window.slot_minutes
+        fresh.open_on_holidays = window.open_on_holidays
+    return windows
+
+
+def _closure_rules(
+    window_ids: set[int], first: dt.date, last: dt.date, extra_closure: Closure | None
+) -> tuple[list[tuple[int | None, rules.RecurringClosure]], list[tuple[int | None, rules.Closure]]]:
+    """
+    Return the recurring and the dated closures as (window id or None for
+    all, rule) pairs, with ``extra_closure`` in place of its saved self (two queries).
+    """
+    recurring = [
+        (item.window_id, item.as_rule())
+        for item in RecurringClosure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True))
+    ]
+    closures = Closure.objects.filter(Q(window__in=window_ids) | Q(window__isnull=True)).overlapping(first, last)
+    if extra_closure is not None and extra_closure.pk is not None:
+        closures = closures.exclude(pk=extra_closure.pk)
+    closures = [(item.window_id, item.as_rule()) for item in closures]
+    if extra_closure is not None:
+        closures.append((extra_closure.window_id, extra_closure.as_rule()))
+    return recurring, closures
+
+
+def _capacities(
+    window_ids: set[int], first: dt.date, last: dt.date, capacity_override: CapacityOverride | None
+) -> dict[tuple[int, dt.date], int]:
+    """Return the seats per slot of the days with their own capacity, ``capacity_override`` included (one query)."""
+    overrides = CapacityOverride.objects.filter(window__in=window_ids, date__range=(first, last))
+    if capacity_override is not None and capacity_override.pk is not None:
+        overrides = overrides.exclude(pk=capacity_override.pk)
+    capacities = {(window_id, day): seats for window_id, day, seats in overrides.values_list("window", "date", "capacity")}
+    if capacity_override is not None:
+        capacities[(capacity_override.window_id, capacity_override.date)] = capacity_override.capacity
+    return capacities
+
+
+def bookings_in_block(block: BookingBlock) -> list[Booking]:
     """
     Return the booked bookings, from today on, that lie in the dates of the
     BookingBlock ``block`` (saved or not). A block only stops new bookings
@@ -118,7 +155,7 @@ def bookings_in_block(block):
     return list(bookings.select_related("window").order_by("date", "start", "window__sort_order", "pk"))
 
 
-def fingerprint(bookings):
+def fingerprint(bookings: Iterable[Booking]) -> str:
     """Return a short digest of which bookings a list holds (what an admin confirmed)."""
     keys = ",".join(str(pk) for pk in sorted(booking.pk for booking in bookings))
     return hashlib.sha256(keys.encode()).hexdigest()[:20]

@@ -64,11 +64,12 @@ def test_counter_day_check_in_then_issue_writes_the_audit_trail(client, clerk_ki
     ]
     history = client.get(f"/en/staff/booking/{booking.code}/").content.decode()
     assert "Checked in → Card issued" not in history  # the action is one column, the states another
-    assert "<td>Card issued</td><td>Checked in → Issued</td>" in history
-    assert "<td>Checked in</td><td>Booked → Checked in</td>" in history
+    # Actions in the words of the one action table, statuses in those of Booking.Status.
+    assert "<td>Card issued (交付済)</td><td>Checked in → Issued</td>" in history
+    assert "<td>Check in (来庁)</td><td>Booked → Checked in</td>" in history
     assert "check_in" not in history.split("<tbody>")[-1]
     japanese = client.get(f"/staff/booking/{booking.code}/").content.decode()
-    assert "<td>来庁済</td><td>予約済 → 来庁済</td>" in japanese
+    assert "<td>来庁受付</td><td>予約済 → 来庁済</td>" in japanese
 
 
 def test_issuing_a_cancelled_booking_is_refused_with_a_message(client, clerk_kita, booking, frozen_now):
