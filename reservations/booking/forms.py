@@ -18,10 +18,6 @@ from portal.forms import DateOfBirthMixin
 from reservations import rules
 from reservations.models import Attendance, Ward
 
-# Kept for reservations.schedule.views until it reads portal.dates itself.
-EARLIEST = dates.CALENDAR_EARLIEST
-LATEST = dates.LATEST
-
 # --- Booking input (R-B3 … R-B5) --------------------------------------------
 
 OUTSIDE_CITY = "outside"

@@ -150,15 +150,8 @@ def _duplicate_notice_errors(
 def _record(
     booking: Booking, action: str, *, before: str = "", after: str = "", reason: str = "", actor: Actor = None
 ) -> None:
-    BookingEvent.objects.create(
-        booking=booking,
-        action=action,
-        before=before,
-        after=after,
-        reason=reason,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "resident",
-    )
+    """Write one audit-trail row (R-S4) for ``booking``."""
+    _record_many([booking], action, before=before, after=after, reason=reason, actor=actor)
 
 
 def _slot_label(window_code: str, day: dt.date, start: dt.time) -> str:

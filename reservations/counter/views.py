@@ -250,9 +250,9 @@ def booking_action(request, code, action):
 @require_http_methods(["GET", "POST"])
 def booking_move(request: HttpRequest, code: str) -> HttpResponse:
     booking = access.get_booking_for_staff(request.user, code)
-    if not access.can_book_for(request.user, booking.window):
+    if not access.can(request.user, booking, "move"):
         raise Http404("not for this user")
-    windows = [w for w in Window.objects.serving(booking.ward) if access.can_book_for(request.user, w)]
+    windows = [w for w in Window.objects.serving(booking.ward) if access.can(request.user, w, "book")]
     if request.method == "POST" and _move_booking(request, booking, windows):
         return redirect("staff:booking", code=booking.code)
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or booking.window

@@ -77,13 +77,13 @@ def messages_for_new_booking(booking, now):
 
 
 def messages_for_reschedule(booking, now):
-    _disarm_reminders(booking)
+    disarm_reminders([booking])
     _add(booking, Message.Kind.RESCHEDULED, now)
     _arm_reminder(booking, now)
 
 
 def messages_for_cancel(booking, now, reason=""):
-    _disarm_reminders(booking)
+    disarm_reminders([booking])
     _add(booking, Message.Kind.CANCELLED, now, note=reason)
 
 
@@ -96,12 +96,6 @@ def _arm_reminder(booking, now):
             Message.objects.filter(pk=message.pk, state=Message.State.SKIPPED).update(
                 state=Message.State.PENDING, note=""
             )
-
-
-def _disarm_reminders(booking):
-    Message.objects.filter(booking=booking, kind=Message.Kind.REMINDER, state=Message.State.PENDING).update(
-        state=Message.State.SKIPPED, note="booking changed"
-    )
 
 
 def disarm_reminders(bookings, *, note="booking changed"):
