@@ -50,7 +50,7 @@ def test_pages_carry_no_inline_script_or_style(client):
 
 
 def test_a_full_booking_flow_logs_no_personal_data(client, caplog, booking_day):
-    from tests.reservations.test_booking_pages import confirm, fill_details, start
+    from tests.reservations.booking_steps import confirm, fill_details, start
 
     caplog.set_level(logging.DEBUG)
     start(client)

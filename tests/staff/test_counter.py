@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from reservations import rules
 from reservations.booking.services import NotChangeable, booking_create, booking_transition
 from reservations.models import Booking, BookingEvent, SlotCounter
 from tests.reservations.factories import NOW, booking_data, person
@@ -19,33 +18,6 @@ TODAY = dt.date(2026, 11, 26)  # the booking's day; "today" is moved there where
 @pytest.fixture
 def booking():
     return booking_create(data=booking_data("kita", date=TODAY), now=NOW)
-
-
-@pytest.mark.parametrize(
-    "action, status, day, today, problem",
-    [
-        ("check_in", "booked", TODAY, TODAY, None),
-        ("check_in", "booked", TODAY, TODAY - dt.timedelta(days=1), "not_today"),
-        ("check_in", "checked_in", TODAY, TODAY, "not_from_status"),
-        ("check_in", "cancelled", TODAY, TODAY, "not_from_status"),
-        ("issue", "checked_in", TODAY, TODAY, None),
-        ("issue", "booked", TODAY, TODAY, "not_from_status"),
-        ("issue", "cancelled", TODAY, TODAY, "not_from_status"),
-        ("issue", "no_show", TODAY, TODAY, "not_from_status"),
-        ("no_show", "booked", TODAY, TODAY, None),
-        ("no_show", "booked", TODAY, TODAY + dt.timedelta(days=3), None),
-        ("no_show", "booked", TODAY, TODAY - dt.timedelta(days=1), "not_yet"),
-        ("no_show", "checked_in", TODAY, TODAY, "not_from_status"),
-        ("cancel", "booked", TODAY, TODAY, None),
-        ("cancel", "checked_in", TODAY, TODAY, None),
-        ("cancel", "affected", TODAY, TODAY, None),
-        ("cancel", "issued", TODAY, TODAY, "not_from_status"),
-        ("cancel", "cancelled", TODAY, TODAY, "not_from_status"),
-        ("delete", "booked", TODAY, TODAY, "unknown_action"),
-    ],
-)
-def test_transition_rules(action, status, day, today, problem):
-    assert rules.transition_problem(action, status, booking_date=day, today=today) == problem
 
 
 def test_counter_day_check_in_then_issue_writes_the_audit_trail(client, clerk_kita, booking, frozen_now):
@@ -196,13 +168,6 @@ def test_statistics(client, clerk_kita, frozen_now):
     assert figures["booked"] == 4 and figures["issued"] == 1 and figures["no_show"] == 2
     assert figures["offered"] > 0 and abs(figures["utilisation"] - 4 / figures["offered"]) < 1e-9
     assert figures["no_show_rate"] == pytest.approx(2 / 3)
-
-
-def test_month_statistics_rule():
-    figures = rules.month_statistics(100, [("issued", 2), ("no_show", 1), ("cancelled", 3), ("booked", 1)])
-    assert figures == {"offered": 100, "booked": 4, "issued": 2, "no_show": 1, "cancelled": 3,
-                       "utilisation": 0.04, "no_show_rate": pytest.approx(1 / 3)}
-    assert rules.month_statistics(0, [])["utilisation"] == 0.0
 
 
 def test_login_is_throttled_after_five_failures(client, clerk_kita, clear_cache):

@@ -1,13 +1,12 @@
-"""
-reservations/rules/lifecycle.py: the figures of a counter day. No database.
+"""reservations/rules/lifecycle.py: staff actions at the counter (R-B10) and the figures of a day or month. No database."""
 
-The staff actions (transition_problem) and the month figures are tested with
-the counter in tests/staff/test_counter.py.
-"""
+import datetime as dt
 
 import pytest
 
 from reservations import rules
+
+TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.mark.parametrize(
@@ -27,3 +26,37 @@ from reservations import rules
 )
 def test_day_counts_people_by_status_and_the_seats_still_free(bookings, seats, expected):
     assert rules.day_counts(bookings, seats) == expected
+
+
+@pytest.mark.parametrize(
+    "action, status, day, today, problem",
+    [
+        ("check_in", "booked", TODAY, TODAY, None),
+        ("check_in", "booked", TODAY, TODAY - dt.timedelta(days=1), "not_today"),
+        ("check_in", "checked_in", TODAY, TODAY, "not_from_status"),
+        ("check_in", "cancelled", TODAY, TODAY, "not_from_status"),
+        ("issue", "checked_in", TODAY, TODAY, None),
+        ("issue", "booked", TODAY, TODAY, "not_from_status"),
+        ("issue", "cancelled", TODAY, TODAY, "not_from_status"),
+        ("issue", "no_show", TODAY, TODAY, "not_from_status"),
+        ("no_show", "booked", TODAY, TODAY, None),
+        ("no_show", "booked", TODAY, TODAY + dt.timedelta(days=3), None),
+        ("no_show", "booked", TODAY, TODAY - dt.timedelta(days=1), "not_yet"),
+        ("no_show", "checked_in", TODAY, TODAY, "not_from_status"),
+        ("cancel", "booked", TODAY, TODAY, None),
+        ("cancel", "checked_in", TODAY, TODAY, None),
+        ("cancel", "affected", TODAY, TODAY, None),
+        ("cancel", "issued", TODAY, TODAY, "not_from_status"),
+        ("cancel", "cancelled", TODAY, TODAY, "not_from_status"),
+        ("delete", "booked", TODAY, TODAY, "unknown_action"),
+    ],
+)
+def test_transition_rules(action, status, day, today, problem):
+    assert rules.transition_problem(action, status, booking_date=day, today=today) == problem
+
+
+def test_month_statistics_rule():
+    figures = rules.month_statistics(100, [("issued", 2), ("no_show", 1), ("cancelled", 3), ("booked", 1)])
+    assert figures == {"offered": 100, "booked": 4, "issued": 2, "no_show": 1, "cancelled": 3,
+                       "utilisation": 0.04, "no_show_rate": pytest.approx(1 / 3)}
+    assert rules.month_statistics(0, [])["utilisation"] == 0.0
