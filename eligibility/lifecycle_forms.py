@@ -56,24 +56,35 @@ def move_in_messages(problems):
     return {field: str(texts[field]) for field in problems}
 
 
-def parse_card_validity_query(params):
+def _read_dates(source, names, *, required, blank):
     """
-    Return (keyword arguments of lifecycle.card_validity, None) for the query of
-    GET /api/v1/eligibility/card-validity, or (None, errors).
+    Return ({name: date or None}, {name: [message]}) for the dates ``names`` of
+    ``source``: a value in ``blank`` is left out (an error when the name is
+    ``required``), any other is read by portal.forms.parse_date_field.
     """
-    errors, values = {}, {}
-    for name, required in (
-        ("birth_date", True), ("issue_date", True), ("application_date", False), ("certificate_issue_date", False),
-    ):
-        raw = params.get(name)
-        if raw in (None, ""):
-            if required:
+    values, errors = {}, {}
+    for name in names:
+        raw = source.get(name)
+        if raw in blank:
+            if name in required:
                 errors[name] = [_required()]
             values[name] = None
             continue
         values[name], message = parse_date_field(raw)
         if message:
             errors[name] = [message]
+    return values, errors
+
+
+def parse_card_validity_query(params):
+    """
+    Return (keyword arguments of lifecycle.card_validity, None) for the query of
+    GET /api/v1/eligibility/card-validity, or (None, errors).
+    """
+    values, errors = _read_dates(
+        params, ("birth_date", "issue_date", "application_date", "certificate_issue_date"),
+        required=("birth_date", "issue_date"), blank=(None, ""),
+    )
     if errors:
         return None, errors
     values["application_date"] = values["application_date"] or values["issue_date"]
@@ -90,17 +101,7 @@ def parse_move_in_payload(payload, *, today):
     """Return (keyword arguments of lifecycle.move_in_check, None) for a valid body, or (None, errors)."""
     if not isinstance(payload, dict):
         return None, {"__all__": [str(_("Send a JSON object."))]}
-    errors, values = {}, {}
-    for name in MOVE_IN_DATES:
-        raw = payload.get(name)
-        if raw is None:
-            if name in MOVE_IN_REQUIRED:
-                errors[name] = [_required()]
-            values[name] = None
-            continue
-        values[name], message = parse_date_field(raw)
-        if message:
-            errors[name] = [message]
+    values, errors = _read_dates(payload, MOVE_IN_DATES, required=MOVE_IN_REQUIRED, blank=(None,))
     presented = payload.get("card_presented_at_move_in")
     if presented is None:
         errors["card_presented_at_move_in"] = [_required()]
