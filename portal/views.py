@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from fees.rules import fee_amounts
 from reservations.models import Window
 
 
@@ -40,7 +41,7 @@ def guide_index(request):
 
 def guide_page(request, page):
     """Render one information page; ``page`` comes from the URLconf, never from the visitor."""
-    context = {}
+    context = {"fees": fee_amounts()}  # R-F…: the amounts come from fees.rules, not from the text
     if page == "contacts":
         context["ward_offices"] = Window.objects.filter(kind="ward")
     return render(request, f"portal/guide/{page}.html", context)

@@ -126,3 +126,13 @@ def test_move_in_page_says_why_the_card_ended(client):
 def test_move_in_page_requires_the_answers(client):
     html = client.post("/en/guide/moving-to-niigata/", {}).content.decode()
     assert 'id="result"' not in html and "This field is required." in html
+
+
+@pytest.mark.parametrize("page", ["fees", "renewal", "invalidation"])
+def test_guide_pages_read_the_fees_from_the_fee_table(client, monkeypatch, page):
+    """R-F…: the amounts in the guide come from fees.rules.FEES, not from the text."""
+    from fees import rules as fee_rules
+
+    monkeypatch.setitem(fee_rules.FEES, "card", 900)
+    body = client.get(f"/guide/{page}/").content.decode()
+    assert "900円" in body and "800円" not in body
