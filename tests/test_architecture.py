@@ -12,6 +12,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ("portal", "reservations", "eligibility", "fees")
+# STYLE.md: every rule and service function has a typed signature.
+TYPED = (
+    "reservations/rules", "reservations/booking/services.py", "reservations/booking/request.py",
+    "reservations/counter/access.py", "eligibility/rules.py", "eligibility/lifecycle.py", "fees/rules.py",
+    "portal/dates.py",
+)
 MAX_VIEW_LINES = 30
 MAX_FUNCTION_LINES = 60
 
@@ -74,3 +80,16 @@ def test_no_import_inside_a_function():
         if isinstance(child, (ast.Import, ast.ImportFrom))
     ]
     assert inside == []
+
+
+def test_rules_and_services_have_typed_signatures():
+    untyped = []
+    for place in TYPED:
+        path = ROOT / place
+        for module in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            for node in _functions(module):
+                arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                bare = [a.arg for a in arguments if a.annotation is None and a.arg not in ("self", "cls")]
+                if bare or node.returns is None:
+                    untyped.append(f"{module.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert untyped == []

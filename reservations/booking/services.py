@@ -32,7 +32,7 @@ Actor = AbstractBaseUser | None
 class BookingRefused(Exception):
     """The request breaks a rule; ``errors`` maps a field to messages (API: 422)."""
 
-    def __init__(self, errors: Mapping[str, Sequence[object]]):
+    def __init__(self, errors: Mapping[str, Sequence[object]]) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -44,7 +44,7 @@ class BookingRefused(Exception):
 class SlotFull(Exception):
     """The seats went while the resident was typing (R-B6; API: 409)."""
 
-    def __init__(self, alternatives: list[tuple[Window, dt.date, rules.SlotAvailability]]):
+    def __init__(self, alternatives: list[tuple[Window, dt.date, rules.SlotAvailability]]) -> None:
         super().__init__("slot_full")
         self.alternatives = alternatives
 
@@ -430,7 +430,7 @@ def bookings_mark_affected(
     if not pks:
         return []
 
-    def work():
+    def work() -> list[Booking]:
         locked = _lock_still_booked(pks)
         if locked:
             _free_seats(*locked)
