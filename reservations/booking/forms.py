@@ -6,6 +6,7 @@ field, whatever the source.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django import forms
 from django.core.validators import validate_email
@@ -17,6 +18,8 @@ from portal import dates
 from portal.forms import DateOfBirthMixin
 from reservations import rules
 from reservations.models import Attendance, Ward
+from reservations.rules.booking import proxy_age_problem
+from reservations.rules.inputs import is_latin_name, reading_problem, to_reading
 
 # --- Booking input (R-B3 … R-B5) --------------------------------------------
 
@@ -50,12 +53,33 @@ def clean_name(value: str) -> str:
     return name
 
 
-def clean_kana(value: str) -> str:
-    """Return the name in katakana (hiragana and half-width kana are converted; R-B4)."""
-    kana = rules.to_katakana(value)
-    if not rules.is_katakana(kana):
+def clean_kana(value: str, name: str | None = None) -> str:
+    """
+    Return the reading of ``name`` (フリガナ): katakana (hiragana and
+    half-width kana are converted), or for a name written in Latin letters
+    the same Latin letters, stored in upper case (R-B4). With ``name`` None
+    (not known yet, or refused) only the form of the reading is checked.
+    """
+    reading = to_reading(value)
+    problem = reading_problem(name, reading)
+    if problem == "not_katakana" and name is not None and is_latin_name(name):
+        raise forms.ValidationError(
+            _("Enter the reading in katakana, or repeat the name in the same Latin letters (for example GARCIA MARIA)."),
+            code="kana",
+        )
+    if problem == "not_katakana":
         raise forms.ValidationError(_("Enter your name in katakana (for example ニイガタ タロウ)."), code="kana")
-    return kana
+    if problem == "latin_for_non_latin_name":
+        raise forms.ValidationError(
+            _("Enter the reading in katakana (for example ニイガタ タロウ). Latin letters are accepted only for a name written in Latin letters."),
+            code=problem,
+        )
+    if problem == "latin_mismatch":
+        raise forms.ValidationError(
+            _("In Latin letters, repeat the name letter for letter as written in the name field (for example GARCIA MARIA), or enter the reading in katakana."),
+            code=problem,
+        )
+    return reading
 
 
 def clean_birth_date(value: dt.date, today: dt.date) -> dt.date:
@@ -137,7 +161,8 @@ class PersonForm(forms.Form):
         return clean_name(self.cleaned_data["name"])
 
     def clean_kana(self) -> str:
-        return clean_kana(self.cleaned_data["kana"])
+        # The name is cleaned before the kana (field order): None when it was refused.
+        return clean_kana(self.cleaned_data["kana"], self.cleaned_data.get("name"))
 
     def clean_birth_date(self) -> dt.date:
         return clean_birth_date(self.cleaned_data["birth_date"], self.today)
@@ -155,6 +180,31 @@ class ContactMixin:
         if not cleaned["email"] and not cleaned["phone"] and "email" not in self.errors:
             self.add_error(None, NO_CONTACT)
         return cleaned
+
+
+def proxy_age_errors(
+    attendance: str | None, reason: int | None, birth_dates: Sequence[dt.date], day: dt.date
+) -> dict[str, list]:
+    """
+    R-E5: cases 4 (children up to junior high school) and 6 (aged 75 or
+    over) are age-bound; every person whose card the proxy picks up must fit
+    the reason on the pickup ``day``. Return {field: [messages]}.
+    """
+    problem = proxy_age_problem(attendance or "", reason, birth_dates, day)
+    if problem is None:
+        return {}
+    return {"proxy_reason": [_(
+        "%(problem)s Every person whose card the proxy picks up must fit this reason on the day of the pickup."
+    ) % {"problem": problem}]}
+
+
+def add_proxy_age_errors(form: forms.Form, birth_dates: Sequence[dt.date], day: dt.date) -> None:
+    """Add the R-E5 age errors of proxy_age_errors() to ``form``'s proxy_reason field (a valid StartForm)."""
+    cleaned = form.cleaned_data
+    for field, messages in proxy_age_errors(cleaned.get("attendance"), cleaned.get("proxy_reason"), birth_dates,
+                                            day).items():
+        for message in messages:
+            form.add_error(field, message)
 
 
 def clean_proxy_reason(form: forms.Form, cleaned: dict) -> None:
@@ -218,7 +268,9 @@ class PersonPageForm(DateOfBirthMixin, PersonForm):
         self.fields["notice_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["notice_number"].help_text = _("The number printed on the issuance notice (交付通知書). Not your My Number.")
-        self.fields["kana"].help_text = _("In katakana or hiragana, e.g. ニイガタ タロウ.")
+        self.fields["kana"].help_text = _(
+            "In katakana or hiragana, e.g. ニイガタ タロウ. A name written in Latin letters may be repeated in the same Latin letters, e.g. GARCIA MARIA."
+        )
 
     def clean(self):
         cleaned = super().clean()

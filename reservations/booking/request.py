@@ -18,7 +18,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, model_validator
 
 from portal.api_errors import Invalid
 from portal.api_fields import (
@@ -44,6 +44,7 @@ from reservations.booking.forms import (
     clean_notice_number,
     clean_phone,
     clean_ward,
+    proxy_age_errors,
     proxy_reason_errors,
 )
 from reservations.models import Attendance, Ward, Window
@@ -280,10 +281,20 @@ class Body(Schema):
         return data
 
 
+def _reading(value: str, info: ValidationInfo) -> str:
+    """R-B4: the reading of the name validated before it (None when the name was refused), as PersonForm reads it."""
+    try:
+        return clean_kana(value, info.data.get("name"))
+    except forms.ValidationError as exc:
+        raise Invalid.from_django(exc)
+
+
 class PersonIn(Schema):
     notice_number: Annotated[str, _text(60, clean_notice_number)] = Field(description="The issuance notice's number")
     name: Annotated[str, _text(100, clean_name)]
-    kana: Annotated[str, _text(100, clean_kana)] = Field(description="Katakana (R-B4)")
+    kana: Annotated[str, _text(100), AfterValidator(_reading)] = Field(
+        description="Katakana; for a name written in Latin letters, katakana or the same Latin letters (R-B4)"
+    )
     birth_date: Annotated[PersonDate, AfterValidator(_born)]
 
 
@@ -305,7 +316,10 @@ class BookingIn(Body):
 
     @model_validator(mode="after")
     def _proxy_reason_and_contact(self) -> "BookingIn":
-        errors = proxy_reason_errors(self.attendance, self.proxy_reason)
+        # R-E5: the age-bound cases 4 and 6, for each person on the pickup day.
+        errors = proxy_reason_errors(self.attendance, self.proxy_reason) or proxy_age_errors(
+            self.attendance, self.proxy_reason, [person.birth_date for person in self.people], self.date
+        )
         if not self.email and not self.phone:
             errors["__all__"] = [NO_CONTACT]
         if errors:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reservations import rules
+from reservations.booking.forms import proxy_age_errors
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
 from reservations.models import Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
@@ -193,6 +194,7 @@ def booking_create(
             return existing
     party_size = len(data.people)
     _check_attendance(data)
+    _check_proxy_reason(data)
 
     def work() -> Booking:
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
@@ -231,6 +233,13 @@ def _check_attendance(data: BookingData) -> None:
         raise BookingRefused({"attendance": [_(
             "Children under 15 come with their legal representative: choose “The applicant with a legal representative”."
         )]})
+
+
+def _check_proxy_reason(data: BookingData) -> None:
+    """R-E5: the age-bound proxy cases 4 and 6 fit every person on the pickup day (pages, API and phone alike)."""
+    errors = proxy_age_errors(data.attendance, data.proxy_reason, [p.birth_date for p in data.people], data.date)
+    if errors:
+        raise BookingRefused(errors)
 
 
 def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor) -> Booking:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from portal import dates
 from portal.api_errors import Invalid
 from reservations import rules
-from reservations.booking.forms import ContactForm, PersonPageForm
+from reservations.booking.forms import ContactForm, PersonPageForm, add_proxy_age_errors
 from reservations.booking.request import BookingData, SlotChoice
 from reservations.booking.services import (
     BookingRefused,
@@ -334,6 +334,10 @@ def _book_by_phone(
     valid = [form.is_valid(), contact.is_valid()] + [person.is_valid() for person in people]
     filled = [person for person in people if person.has_changed()]
     if not (all(valid) and filled):
+        return None
+    # R-E5: an age-bound proxy case is refused on the proxy reason field, as the API does.
+    add_proxy_age_errors(form, [person.cleaned_data["birth_date"] for person in filled], day)
+    if form.errors:
         return None
     slot = SlotChoice(window=window, date=day, start=form.cleaned_data["start"])
     data = BookingData.from_forms(slot=slot, choices=form, contact=contact, people=filled, language="ja")

@@ -1,10 +1,10 @@
-"""What a party may book (R-B4, R-B6) and when a resident may still change it."""
+"""What a party may book (R-B4, R-B6, R-E5) and when a resident may still change it."""
 
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, datetime, time
 
 from eligibility.lifecycle import age_on
-from eligibility.rules import Attendance
+from eligibility.rules import Attendance, proxy_reason_problem
 from reservations.rules.schedule import DayAvailability, SlotAvailability, UnbookableReason
 
 
@@ -85,4 +85,26 @@ def attendance_problem(attendance: str, birth_dates: Sequence[date], day: date) 
     """
     if attendance == Attendance.IN_PERSON and birth_dates and all(age_on(born, day) < 15 for born in birth_dates):
         return "needs_legal_representative"
+    return None
+
+
+def proxy_age_problem(attendance: str, proxy_reason: int | None, birth_dates: Sequence[date], day: date) -> str | None:
+    """
+    Return why a proxy cannot come for ``proxy_reason`` to pick up the cards
+    of people born on ``birth_dates`` on ``day``, or None (R-E5: case 4 is for
+    children up to junior high school, case 6 for people aged 75 or over).
+
+    Every person of a proxy booking is an applicant whose card the proxy
+    picks up under the booking's one reason, so each of them must fit it,
+    at their age on the pickup ``day`` (eligibility.lifecycle.age_on). The
+    words are those of eligibility.rules.proxy_reason_problem(), which the
+    what-to-bring tools show too. A reason outside 1–11 is left to
+    reservations.booking.forms.proxy_reason_errors().
+    """
+    if attendance != Attendance.PROXY or proxy_reason not in range(1, 12):
+        return None
+    for born in birth_dates:
+        problem = proxy_reason_problem(proxy_reason, applicant_age=age_on(born, day))
+        if problem:
+            return problem
     return None

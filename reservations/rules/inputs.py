@@ -73,6 +73,79 @@ def is_katakana(value: str) -> bool:
     return bool(value) and bool(_KATAKANA.match(value))
 
 
+# --- Names in Latin letters (R-B4) ------------------------------------------------
+# Between the letters of a name written in Latin letters: spaces, hyphens
+# (ASCII and U+2010), apostrophes (ASCII and typographic), periods and commas.
+_LATIN_NAME_MARKS = frozenset(" -\u2010'\u2019.,")
+
+
+def is_latin_name(value: str | None) -> bool:
+    """
+    Return whether ``value`` (read after NFKC) is written in Latin letters
+    (R-B4): at least one letter, every letter of the Latin script (accented
+    ones included: É, Ñ, Ø, ß), and between them only spaces, hyphens,
+    apostrophes, periods and commas. Full-width ＧＡＲＣＩＡ counts; a name with
+    any kana or kanji does not.
+    """
+    has_letter = False
+    for char in normalize_width(value):
+        if char.isalpha() and _unicodedata.name(char, "").startswith("LATIN "):
+            has_letter = True
+        elif _unicodedata.category(char) == "Mn" and has_letter:
+            continue  # a combining accent NFKC could not compose
+        elif char not in _LATIN_NAME_MARKS:
+            return False
+    return has_letter
+
+
+def latin_letters(value: str) -> str:
+    """
+    Return the letters of ``value`` as R-B4 compares a Latin reading with its
+    name: accents, case, spaces and punctuation left out ("García-Maria" →
+    "garciamaria").
+    """
+    decomposed = _unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if char.isalpha()).casefold()
+
+
+def to_reading(value: str | None) -> str:
+    """
+    Return the reading of a name (フリガナ) as stored: katakana as to_katakana()
+    makes it, or, when written in Latin letters, in upper case with single
+    spaces (R-B4: "garcia  maria" → "GARCIA MARIA").
+    """
+    reading = to_katakana(value)
+    return reading.upper() if is_latin_name(reading) else reading
+
+
+def reading_problem(name: str | None, reading: str) -> str | None:
+    """
+    Return why ``reading`` (made by to_reading()) cannot be the reading of
+    ``name`` (R-B4), or None when it can:
+
+    - "not_katakana": neither katakana nor Latin letters;
+    - "latin_for_non_latin_name": Latin letters for a name that is not
+      written in Latin letters;
+    - "latin_mismatch": Latin letters that do not spell the Latin name's
+      letters (see latin_letters()).
+
+    A name written in Latin letters may still have a katakana reading. When
+    ``name`` is None (not known: its own field was refused), only the form
+    of the reading is checked.
+    """
+    if is_katakana(reading):
+        return None
+    if not is_latin_name(reading):
+        return "not_katakana"
+    if name is None:
+        return None
+    if not is_latin_name(name):
+        return "latin_for_non_latin_name"
+    if latin_letters(reading) != latin_letters(normalize_width(name)):
+        return "latin_mismatch"
+    return None
+
+
 def normalize_phone(value: str | None) -> str:
     """Return the digits of a Japanese phone number, hyphens and spaces removed."""
     value = normalize_number(value).replace("(", "").replace(")", "")

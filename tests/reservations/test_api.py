@@ -346,7 +346,10 @@ def test_every_broken_rule_is_422_and_writes_nothing(client, body, field):
 
 
 def test_proxy_booking_with_a_reason(client):
-    assert book(client, attendance="proxy", proxy_reason=6).status_code == 201
+    # R-E5: case 6 is for people aged 75 or over (born 1945: 81 on 2026-12-01).
+    body = _with_person(birth_date="1945-04-01")
+    body.update(attendance="proxy", proxy_reason=6)
+    assert post(client, "/api/v1/bookings", body).status_code == 201
     assert Booking.objects.get().proxy_reason == 6
 
 

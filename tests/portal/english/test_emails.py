@@ -10,7 +10,7 @@ from reservations.booking import services
 from reservations.booking.services import booking_cancel, booking_create, booking_reschedule
 from reservations.messaging import outbox
 from reservations.models import Message
-from tests.reservations.factories import NOW, booking_data, closure_with_notes
+from tests.reservations.factories import NOW, booking_data, closure_with_notes, person
 
 from .checks import japanese_leaks
 
@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("city_windows", "bo
 
 def test_emails_have_no_japanese_in_english(leaks):
     booking = booking_create(
-        data=booking_data("kita", date=dt.date(2026, 12, 1), language="en", party=2, attendance="proxy",
-                          proxy_reason=6),
+        data=booking_data("kita", date=dt.date(2026, 12, 1), language="en", attendance="proxy", proxy_reason=6,
+                          people=(person(birth_date=dt.date(1945, 4, 1)), person(birth_date=dt.date(1948, 1, 1)))),
         now=NOW,
     )
     booking_reschedule(booking=booking, window=booking.window, date=dt.date(2026, 12, 3), start=dt.time(10), now=NOW)

@@ -41,7 +41,9 @@ def test_booking_path_has_no_japanese_in_english(client, leaks):
     duplicate = {"email": "not an address", "phone": "123456789018",
                  **person_fields(0, number=same_number), **person_fields(1, number=same_number)}
     leaks.html(f"POST {details} (more errors)", client.post(details, duplicate))
-    right = {"email": "taro@example.jp", "phone": "025-000-0000", **person_fields(0), **person_fields(1)}
+    # R-E5: proxy case 6 is for people aged 75 or over on the pickup day.
+    right = {"email": "taro@example.jp", "phone": "025-000-0000", **person_fields(0, born=(1945, 4, 1)),
+             **person_fields(1, born=(1948, 1, 1))}
     assert client.post(details, right).status_code == 302
     review = client.get("/en/book/review/")
     leaks.html("GET /en/book/review/", review)

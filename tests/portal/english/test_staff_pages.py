@@ -6,7 +6,7 @@ import pytest
 
 from reservations.booking.services import booking_create
 from reservations.models import Message
-from tests.reservations.factories import NOW, STATES, booking_data, booking_in_state
+from tests.reservations.factories import NOW, STATES, booking_data, booking_in_state, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("city_windows", "booking_day")]
 
@@ -18,7 +18,8 @@ def test_staff_pages_have_no_japanese_in_english(client, clerk_kita, operator, l
     day = dt.date(2026, 11, 26)
     bookings = {status: booking_in_state(status) for status in STATES}
     phone_only = booking_create(data=booking_data("kita", date=day, start=dt.time(11), email="", phone="0250000000",
-                                                  attendance="proxy", proxy_reason=6), now=NOW)
+                                                  attendance="proxy", proxy_reason=6,
+                                                  people=(person(birth_date=dt.date(1945, 4, 1)),)), now=NOW)
     Message.objects.filter(booking=bookings["booked"], kind="confirmation").update(state="failed",
                                                                                  last_error="550 refused")
     client.force_login(clerk_kita)

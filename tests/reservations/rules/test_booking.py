@@ -78,3 +78,29 @@ def test_slots_for_party_keep_those_with_seats_for_everyone(party, starts):
          rules.SlotAvailability(time(9, 30), time(9, 45), 2, 0)),
     )
     assert [slot.start for slot in rules.slots_for_party(day, party)] == starts
+
+
+# --- R-E5: the age-bound proxy cases, on the pickup day -------------------------------------
+
+PICKUP = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "attendance, reason, born, fits",
+    [
+        ("proxy", 6, [date(1951, 12, 1)], True),  # 75 on the pickup day (the birthday itself)
+        ("proxy", 6, [date(1951, 12, 2)], False),  # 74: 75 only the day after
+        ("proxy", 6, [date(1990, 4, 1)], False),  # 36
+        ("proxy", 4, [date(2020, 6, 1)], True),  # pre-school
+        ("proxy", 4, [date(2011, 6, 1)], True),  # 15: junior high school
+        ("proxy", 4, [date(2010, 6, 1)], False),  # 16
+        ("proxy", 4, [date(2015, 1, 1), date(2010, 6, 1)], False),  # each person must fit
+        ("proxy", 6, [date(1940, 1, 1), date(1945, 1, 1)], True),
+        ("proxy", 1, [date(1990, 4, 1)], True),  # not age-bound
+        ("in_person", 6, [date(1990, 4, 1)], True),  # not a proxy: proxy_reason_errors() speaks
+        ("proxy", None, [date(1990, 4, 1)], True),
+        ("proxy", 12, [date(1990, 4, 1)], True),  # out of range: proxy_reason_errors() speaks
+    ],
+)
+def test_age_bound_proxy_cases_fit_every_person_on_the_pickup_day(attendance, reason, born, fits):
+    assert (rules.booking.proxy_age_problem(attendance, reason, born, PICKUP) is None) is fits

@@ -104,3 +104,82 @@ def test_codes_are_eight_crockford_characters_and_read_back_forgivingly():
 def test_codes_have_forty_bits():
     assert len(rules.CODE_ALPHABET) ** rules.CODE_LENGTH == 2**40
     assert len({rules.generate_code() for _ in range(2000)}) == 2000
+
+
+# --- Names in Latin letters (R-B4) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, latin",
+    [
+        ("GARCIA MARIA", True),
+        ("García María", True),  # accented Latin letters
+        ("ＧＡＲＣＩＡ　ＭＡＲＩＡ", True),  # full-width, read after NFKC
+        ("O'BRIEN SEAN", True),
+        ("O’Brien Seán", True),
+        ("NGUYEN VAN A.", True),
+        ("SMITH-JONES, ANNE", True),
+        ("ØSTERGÅRD SØREN", True),
+        ("Straße", True),
+        ("新潟 太郎", False),
+        ("ニイガタ タロウ", False),
+        ("GARCIA 花子", False),  # mixed scripts are not "written in Latin letters"
+        ("Иван", False),  # Cyrillic is not Latin
+        ("R2D2", False),
+        ("JOHN_SMITH", False),
+        ("- '.", False),  # marks without a letter
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_name_is_written_in_latin_letters_when_it_has_only_latin_letters_and_name_marks(name, latin):
+    assert rules.inputs.is_latin_name(name) is latin
+
+
+@pytest.mark.parametrize(
+    "typed, reading",
+    [
+        ("garcia  maria ", "GARCIA MARIA"),
+        ("ｇａｒｃｉａ　ｍａｒｉａ", "GARCIA MARIA"),
+        ("García-María", "GARCÍA-MARÍA"),
+        ("にいがた　たろう", "ニイガタ タロウ"),
+        ("ﾆｲｶﾞﾀ ﾀﾛｳ", "ニイガタ タロウ"),
+        ("新潟 太郎", "新潟 太郎"),  # neither: left as typed, and refused by reading_problem()
+    ],
+)
+def test_a_reading_is_stored_in_katakana_or_in_upper_case_latin_letters(typed, reading):
+    assert rules.inputs.to_reading(typed) == reading
+
+
+@pytest.mark.parametrize(
+    "name, typed, problem",
+    [
+        # R-B4: a name in Latin letters may give its reading in the same Latin letters ...
+        ("GARCIA MARIA", "GARCIA MARIA", None),
+        ("GARCIA MARIA", "garcia maria", None),
+        ("García María", "GARCIA MARIA", None),  # accents left out in the comparison
+        ("GARCIA MARIA", "GARCÍA MARÍA", None),
+        ("O'BRIEN SEAN", "OBRIEN SEAN", None),  # punctuation and spacing left out
+        ("SMITH-JONES, ANNE", "SMITH JONES ANNE", None),
+        ("ＧＡＲＣＩＡ　ＭＡＲＩＡ", "GARCIA MARIA", None),
+        # ... or in katakana, as every name may.
+        ("GARCIA MARIA", "ガルシア マリア", None),
+        ("新潟 太郎", "にいがた たろう", None),
+        # The same letters: not other letters, not another order, not a part.
+        ("GARCIA MARIA", "GARSIA MARIA", "latin_mismatch"),
+        ("GARCIA MARIA", "MARIA GARCIA", "latin_mismatch"),
+        ("GARCIA MARIA", "GARCIA", "latin_mismatch"),
+        # Latin letters only for a name in Latin letters.
+        ("新潟 太郎", "NIIGATA TARO", "latin_for_non_latin_name"),
+        ("GARCIA 花子", "GARCIA HANAKO", "latin_for_non_latin_name"),
+        # Neither katakana nor Latin letters.
+        ("新潟 太郎", "新潟 太郎", "not_katakana"),
+        ("GARCIA MARIA", "ガルシア MARIA", "not_katakana"),
+        ("GARCIA MARIA", "", "not_katakana"),
+        # The name unknown (its own field refused): only the form of the reading counts.
+        (None, "GARCIA MARIA", None),
+        (None, "新潟", "not_katakana"),
+    ],
+)
+def test_the_reading_of_a_name_is_katakana_or_the_same_latin_letters(name, typed, problem):
+    assert rules.inputs.reading_problem(name, rules.inputs.to_reading(typed)) == problem
