@@ -22,7 +22,7 @@ from reservations import rules
 from reservations.booking.forms import proxy_age_errors
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
-from reservations.models import Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
+from reservations.models import Attendance, Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
 from reservations.schedule import calendars
 
 T = TypeVar("T")
@@ -242,6 +242,16 @@ def _check_proxy_reason(data: BookingData) -> None:
         raise BookingRefused(errors)
 
 
+def _check_proxy_age_on(booking: Booking, day: dt.date) -> None:
+    """R-E5 on a move: an age-bound proxy case (4, 6) still fits every person on the new day."""
+    if booking.attendance != Attendance.PROXY:
+        return
+    birth_dates = [person.birth_date for person in booking.people.all()]
+    errors = proxy_age_errors(booking.attendance, booking.proxy_reason, birth_dates, day)
+    if errors:
+        raise BookingRefused(errors)
+
+
 def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor) -> Booking:
     return Booking.objects.create(
         code=_new_code(),
@@ -357,6 +367,8 @@ def booking_reschedule(
         if (locked.window_id, locked.date, locked.start) == (window.pk, date, start):
             return locked
         slot = _check_slot(window, date, start, locked.party_size, locked.ward, now)
+        if date != locked.date:
+            _check_proxy_age_on(locked, date)
         _lock_counters_in_order(locked, window, date, start, slot.capacity)
         if not _take_seats(window, date, start, slot.capacity, locked.party_size):
             raise _Full()

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from reservations.booking.services import BookingRefused, booking_create
+from reservations.booking.services import BookingRefused, booking_create, booking_reschedule
 from reservations.models import Booking, SlotCounter
 
 from .booking_steps import confirm, start
@@ -92,6 +92,22 @@ def test_booking_create_refuses_an_age_bound_case_on_proxy_reason():
         booking_create(data=data, now=NOW)
     assert list(refused.value.messages()) == ["proxy_reason"]
     assert nothing_written()
+
+
+def test_a_move_keeps_an_age_bound_case_to_its_age():
+    """R-E5 on a move: case 6 booked on the 75th birthday cannot move to the day before it."""
+    born = dt.date(1951, 12, 2)  # 75 on Wednesday 2026-12-02, 74 on Tuesday 2026-12-01
+    booking = booking_create(data=booking_data(date=dt.date(2026, 12, 2), attendance="proxy", proxy_reason=6,
+                                               people=(person(birth_date=born),)), now=NOW)
+    with pytest.raises(BookingRefused) as refused:
+        booking_reschedule(booking=booking, window=booking.window, date=dt.date(2026, 12, 1), start=booking.start,
+                           now=NOW)
+    assert list(refused.value.messages()) == ["proxy_reason"]
+    booking.refresh_from_db()
+    assert booking.date == dt.date(2026, 12, 2)
+    moved = booking_reschedule(booking=booking, window=booking.window, date=dt.date(2026, 12, 3),
+                               start=booking.start, now=NOW)
+    assert moved.date == dt.date(2026, 12, 3)
 
 
 # --- The pages ---------------------------------------------------------------------------
