@@ -261,9 +261,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Every Redis socket has a short timeout, so that a Redis that hangs (stopped,
+# not down: connections are accepted and never answered) cannot hang the web
+# tier: the post-commit publish gives up and the sweep hands the message over
+# again once Redis answers (issue #18). Redis answers in well under a
+# millisecond; a booking with Redis hung pays a few cache timeouts (fail open)
+# and one publish (a new connection costs two round trips, a retry one more):
+# 3 x 0.5 s + 3 x 0.25 s, under 3 s.
+REDIS_SOCKET_TIMEOUT = 0.5
+BROKER_SOCKET_TIMEOUT = 0.25
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_keepalive": True,
+    "retry_on_timeout": False,
+    "health_check_interval": 25,
+}
+# How often beat hands due and orphaned messages to the workers (reminders, retries).
+MESSAGE_SWEEP_SECONDS = env_int("MESSAGE_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-messages": {"task": "reservations.sweep_messages", "schedule": 60.0},
+    "sweep-messages": {"task": "reservations.sweep_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
     "anonymise-past-bookings": {"task": "reservations.anonymise_past_bookings", "schedule": 24 * 3600.0},
 }
 # Celery gives up publishing after a short wait when Redis is down, so a
@@ -285,7 +303,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     }
 else:
