@@ -305,6 +305,9 @@ class ProdCheck:
                                 "--access-logfile", "-", "--error-logfile", "-"], env=self.env(database))
         direct = Client(port, source=DIRECT, forwarded_for=None)
         wait_for(lambda: _quiet(lambda: direct.get("/healthz")[0] == 200), 60, f"gunicorn {name} on {port}")
+        for _ in range(4):  # warm each worker up, so that timings measure the check, not the first request
+            for path in ("/", "/book/", "/api/v1/windows/kita/availability"):
+                _quiet(lambda: direct.get(path))
 
     def start_worker(self):
         self.procs.start("worker", [PYTHON, "-m", "celery", "-A", "portal", "worker", "-l", "INFO",
@@ -567,32 +570,54 @@ class ProdCheck:
                 done.append(status)
             return status
 
+        served_before = [self.served(index) for index in range(2)]
         with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
             futures = [pool.submit(one, i) for i in range(total)]
             wait_for(lambda: len(done) >= total // 3, 60, "a third of the burst")
             self.procs.stop("web0", sig=signal.SIGKILL, timeout=5)
             statuses = [future.result() for future in futures]
         failed = sum(1 for status in statuses if status != 200)
+        served = [self.served(index) - served_before[index] for index in range(2)]
         self.start_web(0)
-        return failed <= concurrency, f"{total - failed}/{total} answered 200, {failed} failed (in flight: ≤ {concurrency})"
+        return failed <= concurrency and min(served) > 0, (
+            f"{total - failed}/{total} answered 200, {failed} failed (in flight: ≤ {concurrency}); "
+            f"served by the killed replica {served[0]}, by the other {served[1]}")
+
+    def served(self, index):
+        """How many burst requests replica ``index`` has logged (gunicorn's access log)."""
+        log = self.logs / f"web{index}.log"
+        return log.read_bytes().count(b'"GET /windows/ ') if log.exists() else 0
+
+    def readiness(self):
+        started = time.monotonic()
+        status, _, body = self.client().get("/readyz", timeout=10)
+        redis = json.loads(body)["checks"]["redis"]
+        return status, time.monotonic() - started, redis.get("error", "ok")
 
     def check_redis_restarted(self):
         self.procs.stop("redis")
+        ready, ready_took, error = self.readiness()
         code, email, took = self.api_booking("redis-down")
         time.sleep(1)
         self.start_redis()
         ok, detail = self.exactly_once(email)
-        return ok and took < 3, f"booking while Redis was down: 201 in {took:.2f} s; after the restart {detail}"
+        ready_after = self.readiness()[0]
+        return ok and took < 3 and ready == 503 and ready_after == 200, (
+            f"Redis down: /readyz {ready} ({error}) in {ready_took:.2f} s, a booking 201 in {took:.2f} s; "
+            f"after the restart its confirmation {detail}, /readyz {ready_after}")
 
     def check_redis_hung(self):
         self.procs.send("redis", signal.SIGSTOP)
         try:
+            ready, ready_took, error = self.readiness()
             code, email, took = self.api_booking("redis-hung", timeout=30)
         finally:
             time.sleep(1)
             self.procs.send("redis", signal.SIGCONT)
         ok, detail = self.exactly_once(email)
-        return ok and took < 3, f"booking while Redis was hung: 201 in {took:.2f} s; once Redis answered {detail}"
+        return ok and took < 3 and ready == 503, (
+            f"Redis hung: /readyz {ready} ({error}) in {ready_took:.2f} s, a booking 201 in {took:.2f} s; "
+            f"once Redis answered its confirmation {detail}")
 
     def check_worker_killed_mid_send(self):
         self.sink.delay = 30.0
