@@ -266,8 +266,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # tier: the post-commit publish gives up and the sweep hands the message over
 # again once Redis answers (issue #18). Redis answers in well under a
 # millisecond; a booking with Redis hung pays a few cache timeouts (fail open)
-# and one publish (a new connection costs two round trips, a retry one more):
-# 3 x 0.5 s + 3 x 0.25 s, under 3 s.
+# and one publish (one round trip, two on a new connection): 3 x 0.5 s +
+# 2 x 0.25 s at most, under 3 s.
 REDIS_SOCKET_TIMEOUT = 0.5
 BROKER_SOCKET_TIMEOUT = 0.25
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -284,11 +284,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-messages": {"task": "reservations.sweep_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
     "anonymise-past-bookings": {"task": "reservations.anonymise_past_bookings", "schedule": 24 * 3600.0},
 }
-# Celery gives up publishing after a short wait when Redis is down, so a
-# booking never hangs on the broker (the sweep sends the message later).
+# Celery gives up publishing at once when Redis is down or hung, so a booking
+# never hangs on the broker (the sweep sends the message later). No publish
+# retry: redis-py reconnects a connection that Redis dropped (a restart) by
+# itself, and against a hung Redis a retry only doubles the wait.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY = False
 # /readyz answers 503 when the oldest message due has waited longer than this
 # (no worker or no beat): docs/operations.md.
 READY_OUTBOX_LAG_SECONDS = env_int("READY_OUTBOX_LAG_SECONDS", 300, minimum=1)
