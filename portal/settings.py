@@ -266,8 +266,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # tier: the post-commit publish gives up and the sweep hands the message over
 # again once Redis answers (issue #18). Redis answers in well under a
 # millisecond; a booking with Redis hung pays a few cache timeouts (fail open)
-# and one publish (one round trip, two on a new connection): 3 x 0.5 s +
-# 2 x 0.25 s at most, under 3 s.
+# and one publish (one round trip, a few on a new connection): about
+# 3 x 0.5 s + 0.6 s, under 3 s.
 REDIS_SOCKET_TIMEOUT = 0.5
 BROKER_SOCKET_TIMEOUT = 0.25
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -288,7 +288,9 @@ CELERY_BEAT_SCHEDULE = {
 # never hangs on the broker (the sweep sends the message later). No publish
 # retry: redis-py reconnects a connection that Redis dropped (a restart) by
 # itself, and against a hung Redis a retry only doubles the wait.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# broker_connection_timeout bounds establishing a connection (a web worker's
+# first publish, or after an error): 2 s here cost a booking 2.5 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 # /readyz answers 503 when the oldest message due has waited longer than this
 # (no worker or no beat): docs/operations.md.
