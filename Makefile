@@ -7,7 +7,7 @@ PORT ?= 8000
 # The address in mail links; follows HOST and PORT (make run PORT=8020) unless set.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run demo test install install-dev messages migrate bench bench-peak browser clean
+.PHONY: run demo test install install-dev messages migrate bench bench-peak browser nginx prod-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,20 @@ browser:
 		SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libzbar0 >/dev/null; }
 	@chromium --version
+
+# Debian's nginx for the prod-check (deploy/nginx.conf); needs root or sudo.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null; }
+	@PATH="$$PATH:/usr/sbin" nginx -v
+
+# The production topology as local processes, checked end to end through nginx
+# (docs/operations.md): needs PostgreSQL on PGHOST:PGPORT (default
+# 127.0.0.1:5432, user postgres) and redis-server. PROD_CHECK_ARGS=--keep
+# keeps the logs.
+prod-check: $(VENV)/.installed-dev messages nginx
+	PATH="$$PATH:/usr/sbin" timeout 300 $(BIN)/python deploy/prod_check.py $(PROD_CHECK_ARGS)
 
 bench: $(VENV)/.installed messages
 	$(BIN)/python bench/calendar_bench.py

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 
-from . import views
+from . import health, views
 from .api import api
 from .auth import ThrottledAdminAuthenticationForm, admin_login
 
@@ -18,7 +18,8 @@ urlpatterns = [
     re_path(r"^api/", lambda request, *args, **kwargs: JsonResponse({"error": "not_found"}, status=404)),
     path(f"{settings.ADMIN_PATH}login/", admin_login, name="admin_login_throttled"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 # Pages: Japanese at /, English at /en/ (R-… Japanese first, English complete).

@@ -1,7 +1,4 @@
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from fees.rules import fee_amounts
 from reservations.models import Window
@@ -9,14 +6,6 @@ from reservations.models import Window
 
 def home(request):
     return render(request, "portal/home.html")
-
-
-@never_cache
-def healthz(request):
-    """Answer 200 "ok" when the database answers (container health checks)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 # --- Information pages (SPEC §7): the city's page rewritten for residents --------------

@@ -116,13 +116,20 @@ SEND_MESSAGE_TASK = "reservations.send_message"  # defined in reservations.messa
 
 
 def enqueue(message_ids):
-    """Hand each message to the worker by the task's registered name (the tasks module imports this one)."""
+    """
+    Hand each message to the worker by the task's registered name (the tasks
+    module imports this one). At the first broker error the rest wait for the
+    next sweep too: a hung Redis costs one bounded publish, not one per message.
+    """
     send_message = current_app.tasks[SEND_MESSAGE_TASK]
-    for message_id in message_ids:
+    message_ids = list(message_ids)
+    for index, message_id in enumerate(message_ids):
         try:
             send_message.delay(message_id)
         except Exception:  # noqa: BLE001 - a broker outage must not fail the request
-            logger.warning("could not enqueue message %s; the sweep will send it", message_id)
+            logger.warning("could not enqueue %d message(s) from %s; the sweep will send them",
+                           len(message_ids) - index, message_id)
+            return
 
 
 # --- Sending -------------------------------------------------------------------
