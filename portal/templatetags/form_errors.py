@@ -87,3 +87,25 @@ def error_summary(*forms):
     for form in forms:
         entries.extend(form_error_entries(form, group=getattr(form, "error_group", "") if grouped else ""))
     return {"entries": entries}
+
+
+DATE_PARTS = ("birth_year", "birth_month", "birth_day")
+
+
+@register.simple_tag
+def date_part_errors(form):
+    """
+    Return the messages of a date asked as three fields (year, month, day),
+    each once, for one line under the row: a message of one field only is
+    named by it ("Month: …"), one shared by the three (required) is not.
+    """
+    fields = [form[name] for name in DATE_PARTS if name in form.fields]
+    messages = {}
+    for bound_field in fields:
+        for message in bound_field.errors:
+            messages.setdefault(str(message), []).append(str(bound_field.label))
+    return [
+        # Translators: a date field and its error under the year/month/day row, e.g. "Month: Enter 1 to 12."
+        _("%(field)s: %(message)s") % {"field": labels[0], "message": message} if len(labels) == 1 else message
+        for message, labels in messages.items()
+    ]
