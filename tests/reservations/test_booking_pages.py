@@ -1,6 +1,7 @@
 """reservations/booking/views.py: the resident's booking and manage pages, posted as a browser without JavaScript would."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -212,7 +213,8 @@ def test_a_date_error_goes_under_the_year_month_day_row(client):
         '<div class="invalid-feedback d-block date-errors" id="p0-dob-error">', 1
     )
     assert "invalid-feedback" not in row  # no message between the fields
-    assert "Month:" in below and 'aria-describedby="p0-dob-error"' in row
+    assert 'aria-describedby="id_p0-birth_month-error"' in row
+    assert re.search(r'Month: <span id="id_p0-birth_month-error">[^<]+</span>', below)
 
 
 @pytest.mark.parametrize("field", ["p0-notice_number", "phone"])
