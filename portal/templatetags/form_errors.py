@@ -87,3 +87,33 @@ def error_summary(*forms):
     for form in forms:
         entries.extend(form_error_entries(form, group=getattr(form, "error_group", "") if grouped else ""))
     return {"entries": entries}
+
+
+
+DATE_PARTS = ("birth_year", "birth_month", "birth_day")
+
+
+@register.simple_tag
+def date_part_errors(form):
+    """
+    Return the messages of a date asked as three fields (year, month, day),
+    each once, for the line under the row: [{"message", "id", "label",
+    "names"}]. A message of one field only is named by it ("Month: …"), one
+    shared by the three (required) is not; ``id`` is the message's element,
+    ``{{ field.auto_id }}-error`` of the first field that has it.
+    """
+    entries = {}
+    for bound_field in (form[name] for name in DATE_PARTS if name in form.fields):
+        for message in bound_field.errors:
+            entry = entries.setdefault(str(message), {"message": str(message), "id": f"{bound_field.auto_id}-error", "fields": []})
+            entry["fields"].append(bound_field)
+    for entry in entries.values():
+        entry["label"] = str(entry["fields"][0].label) if len(entry["fields"]) == 1 else ""
+        entry["names"] = [bound_field.name for bound_field in entry.pop("fields")]
+    return list(entries.values())
+
+
+@register.simple_tag
+def date_part_error_ids(entries, name):
+    """Return the ids of the messages (date_part_errors) that field ``name`` is described by."""
+    return " ".join(entry["id"] for entry in entries if name in entry["names"])

@@ -117,7 +117,7 @@ def clean_phone(value: str) -> str:
     """Return the phone number as digits (empty when none is given); refuse a My Number."""
     phone = rules.normalize_phone(value) if value.strip() else ""
     if phone and rules.is_my_number(phone):
-        raise forms.ValidationError(_("This looks like a My Number (個人番号). Enter a phone number."))
+        raise forms.ValidationError(_("This looks like a My Number (個人番号). Enter a phone number."), code="my_number")
     if phone and not rules.is_phone(phone):
         raise forms.ValidationError(_("Enter a Japanese phone number of 10 or 11 digits, e.g. 025-000-0000."))
     return phone
@@ -218,6 +218,29 @@ def clean_proxy_reason(form: forms.Form, cleaned: dict) -> None:
 
 # --- The resident's booking pages ----------------------------------------------
 
+# The required message of a choice: 「選択してください。」, not 「入力してください。」.
+SELECT_ONE = _("Select one.")
+
+
+class ForgetsMyNumbers:
+    """
+    Render a field refused as a My Number empty (R-B5): the number typed is
+    not shown back on the page, whatever field the cleaning refused it in
+    (code "my_number").
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        refused = [
+            name for name, errors in self.errors.as_data().items()
+            if name in self.fields and any(error.code == "my_number" for error in errors)
+        ]
+        if refused:
+            data = self.data.copy()
+            for name in refused:
+                data[self.add_prefix(name)] = ""
+            self.data = data
+
 
 def ward_choices():
     return [*Ward.choices, (OUTSIDE_CITY, _("Outside Niigata City"))]
@@ -230,9 +253,13 @@ def proxy_reason_choices():
 class StartForm(forms.Form):
     """Step 1: where the party lives, who comes and how many (R-B4, R-W4)."""
 
-    ward = forms.ChoiceField(label=_("Ward you are registered in"), widget=forms.RadioSelect, choices=ward_choices)
+    ward = forms.ChoiceField(
+        label=_("Ward you are registered in"), widget=forms.RadioSelect, choices=ward_choices,
+        error_messages={"required": SELECT_ONE},
+    )
     attendance = forms.ChoiceField(
         label=_("Who comes to pick up the card"), widget=forms.RadioSelect, choices=Attendance.choices,
+        error_messages={"required": SELECT_ONE},
         help_text=_("Under-15s and adult wards come with their legal representative. A proxy may come only for one of the reasons listed."),
     )
     proxy_reason = forms.TypedChoiceField(
@@ -243,6 +270,7 @@ class StartForm(forms.Form):
         choices=[(str(n), str(n)) for n in range(1, rules.MAX_PARTY + 1)],
         coerce=int,
         initial="1",
+        error_messages={"required": SELECT_ONE},
         help_text=_("Up to 4 members of one household, each with their own issuance notice."),
     )
 
@@ -255,7 +283,7 @@ class StartForm(forms.Form):
         return cleaned
 
 
-class PersonPageForm(DateOfBirthMixin, PersonForm):
+class PersonPageForm(ForgetsMyNumbers, DateOfBirthMixin, PersonForm):
     """One person on the details page; the date of birth in three fields."""
 
     def __init__(self, *args, **kwargs):
@@ -283,7 +311,7 @@ class PersonPageForm(DateOfBirthMixin, PersonForm):
         return cleaned
 
 
-class ContactForm(ContactMixin, forms.Form):
+class ContactForm(ForgetsMyNumbers, ContactMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(
         label=_("Phone"), required=False, max_length=40,

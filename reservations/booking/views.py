@@ -39,13 +39,15 @@ from reservations.booking.services import (
     BookingRefused,
     NotChangeable,
     SlotFull,
+    alternatives_for,
     booking_cancel,
     booking_create,
     booking_reschedule,
     find_booking,
 )
 from reservations.messaging import ical
-from reservations.models import Attendance, Booking, Window
+from reservations.messaging.outbox import dates_in_words
+from reservations.models import Attendance, Booking, Message, Window
 from reservations.schedule import calendars
 
 TOKEN = "booking_token"
@@ -138,10 +140,12 @@ def start(request):
         form = StartForm(request.POST)
         if form.is_valid():
             store_start(request.session, form)
+            request.session.pop(DONE, None)  # a new booking begins
             return redirect("reservations:book_window")
     else:
         form = StartForm(initial=_start(request) or {"party_size": "1"})
-    return render(request, "reservations/book_start.html", {"form": form, "step": 1})
+    context = {"form": form, "step": 1, "just_booked": bool(request.session.get(DONE))}
+    return render(request, "reservations/book_start.html", context)
 
 
 # --- 2. Window -------------------------------------------------------------------
@@ -219,6 +223,8 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
+    if request.method == "GET" and _finished(request):
+        return redirect("reservations:book_done")
     slot = _slot_from_url(get_object_or_404(Window.objects.with_rules(), code=code), date, start)
     store_slot(request.session, slot)
     if request.method == "POST":
@@ -240,6 +246,14 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
 # --- 5. Review and confirm --------------------------------------------------------
 
 
+def _finished(request: HttpRequest) -> bool:
+    """
+    Whether the session's booking path has ended in a booking: the Back
+    button then shows the confirmation again, not an emptied step.
+    """
+    return bool(request.session.get(DONE)) and not request.session.get(DETAILS)
+
+
 def _booking_data(request: HttpRequest) -> BookingData | None:
     return BookingData.from_session(request.session, (get_language() or "ja")[:2])
 
@@ -248,10 +262,8 @@ def _booking_data(request: HttpRequest) -> BookingData | None:
 def review(request: HttpRequest) -> HttpResponse:
     data = _booking_data(request)
     if data is None:
-        done = request.session.get(DONE)
-        if request.method == "POST" and done:
-            return redirect("reservations:book_done")
-        return redirect("reservations:book_start")
+        # Back from the confirmation, or a repeated submit: the booking is made.
+        return redirect("reservations:book_done" if request.session.get(DONE) else "reservations:book_start")
     context = {
         "data": data,
         "step": 5,
@@ -341,6 +353,9 @@ def manage_ics(request):
 
 
 def _ics_response(booking):
+    # An affected or cancelled booking has no time to put in a calendar (R-B9).
+    if booking.status not in (Booking.Status.BOOKED, Booking.Status.CHECKED_IN):
+        raise Http404("this booking has no appointment")
     response = HttpResponse(ical.booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mynumber-card-{booking.code}.ics"'
     return response
@@ -376,7 +391,9 @@ def manage_lookup(request):
             ratelimit.record_failure(request)
             form.add_error(None, _("No booking matches this code and date of birth. Check both and try again."))
     else:
-        form = LookupForm()
+        # The closure notice links here with ?code= (R-B9): the code alone opens
+        # nothing without the date of birth (R-B8), and no personal data is in the URL.
+        form = LookupForm(initial={"code": request.GET.get("code", "")[:20]})
     return render(request, "reservations/manage_lookup.html", {"form": form})
 
 
@@ -388,7 +405,40 @@ def manage(request):
     context["changeable"] = rules.cancellable(
         booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
     )
+    if booking.status == Booking.Status.AFFECTED:
+        context.update(affected_reason=_affected_reason(booking), rebook_choices=_rebook_choices(booking))
     return render(request, "reservations/manage.html", context)
+
+
+def _affected_reason(booking: Booking) -> str:
+    """
+    Why the booking was marked affected (R-B9): the closure notice's note, in
+    the booking's language, else the reason of the "affected" event.
+    """
+    notice = booking.messages.filter(kind=Message.Kind.CLOSURE_NOTICE).order_by("-created_at").first()
+    if notice and notice.note:
+        return dates_in_words(notice.note)
+    event = booking.events.filter(action="affected").order_by("-at").first()
+    return dates_in_words(event.reason) if event else ""
+
+
+REBOOK_CHOICES = 5
+
+
+def _rebook_choices(booking: Booking) -> list:
+    """
+    Return up to five (window, date, slot) nearest to the affected time that
+    hold the whole party: at the booking's own window first, else at the
+    other windows serving its ward (R-B9, one tap to rebook).
+    """
+    windows = list(Window.objects.serving(booking.ward))
+    windows.sort(key=lambda window: window.pk != booking.window_id)
+    for window in windows:
+        choices = alternatives_for(window, booking.date, booking.start, booking.party_size, timezone.now(),
+                                   limit=REBOOK_CHOICES)
+        if choices:
+            return choices
+    return []
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,6 +465,8 @@ def manage_move(request: HttpRequest) -> HttpResponse:
     windows = list(Window.objects.serving(booking.ward))
     if request.method == "POST":
         return _move(request, booking)
+    if "start" in request.GET:
+        return _move_confirmation(request, booking)
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or next(
         (w for w in windows if w.pk == booking.window_id), windows[0]
     )
@@ -422,6 +474,17 @@ def manage_move(request: HttpRequest) -> HttpResponse:
                                 window_param=window.code)
     context.update({"booking": booking, "window": window, "windows": windows})
     return render(request, "reservations/manage_move.html", context)
+
+
+def _move_confirmation(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """The time chosen, to confirm before the booking moves (as cancelling asks first)."""
+    try:
+        slot = SlotChoice.parse(request.GET)
+    except Invalid:
+        messages.error(request, _("Choose a day and a time from the calendar."))
+        return redirect("reservations:manage_move")
+    end = (dt.datetime.combine(slot.date, slot.start) + dt.timedelta(minutes=slot.window.slot_minutes)).time()
+    return render(request, "reservations/manage_move_confirm.html", {"booking": booking, "slot": slot, "end": end})
 
 
 def _move(request: HttpRequest, booking: Booking) -> HttpResponse:

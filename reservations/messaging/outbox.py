@@ -13,6 +13,7 @@ between the mail server's "OK" and the row's update is the same message.
 
 import datetime as dt
 import logging
+import re
 import smtplib
 from email.mime.base import MIMEBase
 from email.mime.image import MIMEImage
@@ -26,6 +27,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from portal.templatetags.qr import qr_png
 from reservations.messaging import ical
@@ -153,9 +157,39 @@ def message_id_header(message):
 
 
 def _links(booking):
+    """
+    The addresses a mail links to. ``rebook_url`` (the closure notice's, R-B9)
+    opens the look-up page with the reservation code filled in: the code is
+    in the mail anyway and opens nothing without the first person's date of
+    birth (R-B8); no personal data goes into the address.
+    """
     base = settings.SITE_URL.rstrip("/")
     with translation.override(booking.language):
-        return {"manage_url": base + reverse("reservations:manage_lookup"), "book_url": base + reverse("reservations:book_start")}
+        manage_url = base + reverse("reservations:manage_lookup")
+        return {
+            "manage_url": manage_url,
+            "rebook_url": f"{manage_url}?{urlencode({'code': booking.display_code})}",
+            "book_url": base + reverse("reservations:book_start"),
+        }
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text):
+    """
+    Return ``text`` with its ISO dates (2026-12-04) written as every mail and
+    page writes a date, in the active language: 12月4日（金） / Dec. 4 (Fri).
+    """
+
+    def in_words(match):
+        try:
+            day = dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return match.group(0)
+        return date_format(day, gettext("N j (D)"))
+
+    return ISO_DATE.sub(in_words, text or "")
 
 
 def render(message):
@@ -166,7 +200,10 @@ def render(message):
         context = {
             "booking": booking,
             "message": message,
+            # The closure's reason with its dates in words, as the mail's own dates (R-B9).
+            "note": dates_in_words(message.note),
             "people": people,
+            "first_person": people[0] if people else None,
             "checklist": booking.checklist(people),
             **_links(booking),
         }

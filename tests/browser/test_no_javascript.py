@@ -107,7 +107,8 @@ def test_resident_looks_up_and_moves_a_booking(page, live_server, booking_day):
     new_day = dt.date(2026, 11, 30)
     page.locator(f'a.day-link[data-date="{new_day.isoformat()}"]').click()
     assert f"date={new_day.isoformat()}" in page.url
-    page.locator("form:has(input[name=start][value='10:00']) button").click()
+    page.locator("#slots a.slot-button").filter(has_text="10:00–").first.click()
+    page.get_by_role("button", name="Yes, move the booking").click()  # the confirmation page (issue #13)
     assert "Your booking has been moved." in page.locator(".messages").inner_text()
     booking.refresh_from_db()
     assert (booking.date, booking.start, booking.status) == (new_day, dt.time(10), "booked")

@@ -1,6 +1,7 @@
 """reservations/booking/views.py: the resident's booking and manage pages, posted as a browser without JavaScript would."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -122,7 +123,12 @@ def test_manage_lookup_move_and_cancel(client):
     assert response["Location"] == "/en/booking/manage/"
     assert booking.display_code in client.get("/en/booking/manage/").content.decode()
     move_page = client.get("/en/booking/manage/move/?date=2026-12-03").content.decode()
-    assert 'name="start" value="10:00"' in move_page
+    # A time leads to a confirmation page first (issue #13), as cancelling does.
+    assert 'href="?window=kita&amp;date=2026-12-03&amp;start=10:00"' in move_page
+    confirmation = client.get("/en/booking/manage/move/?window=kita&date=2026-12-03&start=10:00").content.decode()
+    assert "Move the booking?" in confirmation and 'name="start" value="10:00"' in confirmation
+    booking.refresh_from_db()
+    assert booking.date == dt.date(2026, 12, 1)  # nothing moved before the confirmation is posted
     response = client.post("/en/booking/manage/move/", {"window": "kita", "date": "2026-12-03", "start": "10:00"})
     assert response["Location"] == "/en/booking/manage/"
     booking.refresh_from_db()
@@ -186,3 +192,67 @@ def test_calendar_query_count_is_flat(client, django_assert_max_num_queries):
         client.post("/api/v1/bookings", api_body(date=f"2026-12-{day:02d}"), content_type="application/json")
     with django_assert_max_num_queries(12):
         assert client.get("/en/book/kita/?date=2026-12-01").status_code == 200
+
+
+# --- Issue #13: the forms ------------------------------------------------------------------------
+
+
+def test_radio_groups_left_empty_say_select_one(client):
+    html = client.post("/en/book/", {"party_size": "1"}).content.decode()
+    assert html.count("Select one.") >= 2 and "This field is required." not in html
+    japanese = client.post("/book/", {"party_size": "1"}).content.decode()
+    assert "選択してください。" in japanese and "この項目を入力してください。" not in japanese
+
+
+def test_a_date_error_goes_under_the_year_month_day_row(client):
+    start(client)
+    data = {"email": "taro@example.jp", "phone": "", **person_fields(0, born=(1990, 13, 1))}
+    html = client.post("/en/book/kita/2026-12-01/0900/", data).content.decode()
+    fieldset = html.split('class="mb-3 date-of-birth"', 1)[1].split("</fieldset>", 1)[0]
+    row, below = fieldset.split('class="d-flex gap-3 align-items-end flex-wrap date-row"', 1)[1].split(
+        '<div class="invalid-feedback d-block date-errors" id="p0-dob-error">', 1
+    )
+    assert "invalid-feedback" not in row  # no message between the fields
+    assert 'aria-describedby="id_p0-birth_month-error"' in row
+    assert re.search(r'Month: <span id="id_p0-birth_month-error">[^<]+</span>', below)
+
+
+@pytest.mark.parametrize("field", ["p0-notice_number", "phone"])
+def test_a_my_number_is_not_shown_back(client, field):
+    start(client)
+    data = {"email": "taro@example.jp", "phone": "", **person_fields(0)}
+    data[field] = "123456789018"  # passes the My Number check digit (R-B5)
+    html = client.post("/en/book/kita/2026-12-01/0900/", data).content.decode()
+    assert "My Number" in html and "123456789018" not in html
+    assert f'name="{field}" value=""' in html or f'name="{field}" value' not in html
+
+
+def test_back_after_confirming_shows_the_confirmation(client):
+    _book_through_pages(client)
+    assert client.get("/en/book/review/")["Location"] == "/en/book/done/"
+    assert client.get("/en/book/kita/2026-12-01/0900/")["Location"] == "/en/book/done/"
+    assert "See the confirmation" in client.get("/en/book/").content.decode()
+    start(client)  # a new booking begins: its steps are shown again
+    assert client.get("/en/book/kita/2026-12-01/0900/").status_code == 200
+
+
+def test_the_people_are_headed_as_people_with_their_count(client):
+    start(client, party=2)
+    fill_details(client, party=2)
+    assert "Your contact details" in client.get("/en/book/review/").content.decode()
+    confirm(client)
+    done = client.get("/en/book/done/").content.decode()
+    assert "People picking up (2)" in done
+    japanese = client.get("/book/done/").content.decode()
+    assert "受け取る人（2人）" in japanese and "<dt>人数</dt>" not in japanese
+
+
+def test_moving_asks_for_confirmation_and_a_bad_time_goes_back_to_the_calendar(client):
+    booking = _book_through_pages(client)
+    client.post("/en/booking/", {"code": booking.code, **BIRTH})
+    response = client.get("/en/booking/manage/move/?window=kita&date=2026-13-03&start=10:00")
+    assert response["Location"] == "/en/booking/manage/move/"
+    page = client.get("/booking/manage/move/?window=kita&date=2026-12-03&start=10:00").content.decode()
+    assert "予約の日時を変更しますか？" in page and "12月3日（木）" in page and "はい、変更します" in page
+    booking.refresh_from_db()
+    assert booking.date == dt.date(2026, 12, 1)

@@ -202,3 +202,38 @@ def test_beat_schedule_and_task_settings(settings):
     from reservations.messaging.tasks import send_message
 
     assert send_message.acks_late and send_message.reject_on_worker_lost
+
+
+# --- Issue #13: who is greeted, how many come, and the calendar entry of a change --------------
+
+
+def test_every_mail_greets_the_first_person_and_says_the_party_size(book, django_capture_on_commit_callbacks):
+    booking = book(party=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_reschedule(booking=booking, window=booking.window, date=dt.date(2026, 12, 2), start=dt.time(9), now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booking, now=NOW)
+    assert len(mail.outbox) == 3  # confirmation, move, cancellation
+    for email in mail.outbox:
+        assert email.body.startswith("新潟 太郎 様\n") and "人数: 2人" in email.body
+        html = email.alternatives[0][0]
+        assert "<p>新潟 太郎 様</p>" in html and "2人" in html
+
+
+def test_english_mail_says_dear_and_the_number_of_people(book):
+    book(language="en")
+    email = mail.outbox[0]
+    assert email.body.startswith("Dear 新潟 太郎,\n") and "Number of people: 1 person" in email.body
+
+
+def test_the_move_and_cancellation_mails_carry_the_calendar_change(book, django_capture_on_commit_callbacks):
+    """R-B7: a move mail replaces the entry (REQUEST, higher SEQUENCE), a cancellation removes it (CANCEL)."""
+    booking = book()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_reschedule(booking=booking, window=booking.window, date=dt.date(2026, 12, 2), start=dt.time(9), now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booking, now=NOW)
+    (_n0, first, _t0), (_n1, moved, _t1), (_n2, cancelled, kind) = (email.attachments[0] for email in mail.outbox)
+    assert "METHOD:REQUEST" in moved and "SEQUENCE:1" in moved and "DTSTART;TZID=Asia/Tokyo:20261202T090000" in moved
+    assert "METHOD:CANCEL" in cancelled and "STATUS:CANCELLED" in cancelled and kind == "text/calendar; method=CANCEL"
+    assert "SEQUENCE:0" in first
