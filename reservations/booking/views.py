@@ -23,7 +23,7 @@ from eligibility.rules import proxy_reason_titles
 from portal import dates, ratelimit
 from portal.api_errors import Invalid
 from reservations import rules
-from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm
+from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm, proxy_age_errors
 from reservations.booking.request import (
     DETAILS,
     SLOT,
@@ -191,12 +191,22 @@ def _person_forms(party_size: int, data: dict | None = None) -> list[PersonPageF
     return [PersonPageForm(data, prefix=f"p{index}") for index in range(party_size)]
 
 
-def _details_valid(people: list[PersonPageForm], contact: ContactForm) -> bool:
-    """Whether the people and contact forms are valid; the second use of a number is an error on its own field (R-B4)."""
+def _details_valid(people: list[PersonPageForm], contact: ContactForm, started: dict, day: dt.date) -> bool:
+    """
+    Whether the people and contact forms are valid; the second use of a number
+    is an error on its own field (R-B4), and a proxy reason bound to an age
+    (cases 4 and 6, R-E5) that the people do not fit on ``day`` is said at
+    their dates of birth, before the review.
+    """
     if not (all(form.is_valid() for form in people) and contact.is_valid()):
         return False
     for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
         people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
+    birth_dates = [form.cleaned_data["birth_date"] for form in people if form.is_valid()]
+    for message in proxy_age_errors(started.get("attendance"), started.get("proxy_reason"), birth_dates, day).get(
+        "proxy_reason", []
+    ):
+        people[0].add_error(None, message)
     return all(form.is_valid() for form in people)
 
 
@@ -229,7 +239,7 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
     store_slot(request.session, slot)
     if request.method == "POST":
         people, contact = _person_forms(started["party_size"], request.POST), ContactForm(request.POST)
-        if _details_valid(people, contact):
+        if _details_valid(people, contact, started, slot.date):
             store_details(request.session, people, contact)
             request.session[TOKEN] = secrets.token_urlsafe(24)
             return redirect("reservations:book_review")

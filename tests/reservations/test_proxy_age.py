@@ -117,7 +117,22 @@ def test_pages_refuse_the_booking_and_say_why(client):
     start(client, attendance="proxy", proxy_reason="4")
     data = {"email": "taro@example.jp", "phone": "", "p0-notice_number": notice_number(), "p0-name": "新潟 太郎",
             "p0-kana": "ニイガタ タロウ", "p0-birth_year": "2010", "p0-birth_month": "6", "p0-birth_day": "1"}
+    # Said on the details page, where the dates of birth are typed, not first at the review.
+    response = client.post(f"/en/book/kita/{PICKUP}/0900/", data)
+    assert response.status_code == 200
+    assert CASE_4 in response.content.decode()
+    assert nothing_written()
+
+
+def test_the_review_refuses_too_when_the_reason_changed_after_the_details(client):
+    """The service is the last line: a reason changed on step 1 after the details is refused at the review."""
+    start(client, attendance="proxy", proxy_reason="5")
+    data = {"email": "taro@example.jp", "phone": "", "p0-notice_number": notice_number(), "p0-name": "新潟 太郎",
+            "p0-kana": "ニイガタ タロウ", "p0-birth_year": "2010", "p0-birth_month": "6", "p0-birth_day": "1"}
     assert client.post(f"/en/book/kita/{PICKUP}/0900/", data).status_code == 302
+    session = client.session
+    session["booking_start"]["proxy_reason"] = 4
+    session.save()
     response, _token = confirm(client)
     assert response.status_code == 422
     assert CASE_4 in response.content.decode()
