@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -262,9 +263,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Crontab entries run at a time of day (CELERY_TIMEZONE), whenever beat started; with its
+# schedule file kept (docker-compose.yml), a run missed while beat was down happens at its restart.
 CELERY_BEAT_SCHEDULE = {
     "sweep-messages": {"task": "reservations.sweep_messages", "schedule": 60.0},
-    "anonymise-past-bookings": {"task": "reservations.anonymise_past_bookings", "schedule": 24 * 3600.0},
+    # R-B11: every night at 03:15.
+    "erase-personal-data": {"task": "reservations.erase_personal_data", "schedule": crontab(hour=3, minute=15)},
+    # Abandoned booking paths (names, notice numbers, contacts) go within the hour after they expire.
+    "clear-expired-sessions": {"task": "reservations.clear_expired_sessions", "schedule": crontab(minute=45)},
 }
 # Celery gives up publishing after a short wait when Redis is down, so a
 # booking never hangs on the broker (the sweep sends the message later).
