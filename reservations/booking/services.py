@@ -282,13 +282,17 @@ def _create_people(booking: Booking, people: Sequence[PersonData]) -> None:
 
 
 def find_booking(code: str | None, birth_date: dt.date | None) -> Booking | None:
-    """Return the booking with ``code`` whose first person was born on ``birth_date``, or None (R-B8)."""
+    """
+    Return the booking with ``code`` whose first person was born on
+    ``birth_date``, or None (R-B8). An anonymised booking is never found
+    (R-B11): its birth dates are all retention.ERASED_BIRTH_DATE.
+    """
     stored = rules.parse_code(code or "")
     if stored is None or birth_date is None:
         return None
     return (
         Booking.objects.select_related("window")
-        .filter(code=stored, people__position=0, people__birth_date=birth_date)
+        .filter(code=stored, anonymised_at__isnull=True, people__position=0, people__birth_date=birth_date)
         .first()
     )
 
