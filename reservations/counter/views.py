@@ -241,10 +241,10 @@ def booking_action(request, code, action):
     booking = access.get_booking_for_staff(request.user, code)
     if action not in rules.STAFF_ACTIONS or not access.can(request.user, booking, action):
         raise Http404("no such action for this user")
-    form = ReasonForm(request.POST if request.method == "POST" else None, required=(action == "cancel"))
+    form = ReasonForm(request.POST if request.method == "POST" else None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_transition(booking=booking, action=action, actor=request.user, reason=form.cleaned_data["reason"])
+            booking_transition(booking=booking, action=action, actor=request.user, **form.cleaned_data)
         except NotChangeable as exc:
             problem = exc.args[0] if exc.args else "not_from_status"
             messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))
