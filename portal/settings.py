@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -282,7 +283,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 MESSAGE_SWEEP_SECONDS = env_int("MESSAGE_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-messages": {"task": "reservations.sweep_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
-    "anonymise-past-bookings": {"task": "reservations.anonymise_past_bookings", "schedule": 24 * 3600.0},
+    # R-B11: every night at 03:15 (CELERY_TIMEZONE). Crontab entries run at a time of day whenever beat
+    # started; with its schedule file kept (docker-compose.yml), a run missed while beat was down happens
+    # at its restart.
+    "erase-personal-data": {"task": "reservations.erase_personal_data", "schedule": crontab(hour=3, minute=15)},
+    # Abandoned booking paths (names, notice numbers, contacts) go within the hour after they expire.
+    "clear-expired-sessions": {"task": "reservations.clear_expired_sessions", "schedule": crontab(minute=45)},
 }
 # Celery gives up publishing at once when Redis is down or hung, so a booking
 # never hangs on the broker (the sweep sends the message later). No publish

@@ -13,8 +13,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, OperationalError, models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -301,13 +301,17 @@ def _create_people(booking: Booking, people: Sequence[PersonData]) -> None:
 
 
 def find_booking(code: str | None, birth_date: dt.date | None) -> Booking | None:
-    """Return the booking with ``code`` whose first person was born on ``birth_date``, or None (R-B8)."""
+    """
+    Return the booking with ``code`` whose first person was born on
+    ``birth_date``, or None (R-B8). An anonymised booking is never found
+    (R-B11): its birth dates are all retention.ERASED_BIRTH_DATE.
+    """
     stored = rules.parse_code(code or "")
     if stored is None or birth_date is None:
         return None
     return (
         Booking.objects.select_related("window")
-        .filter(code=stored, people__position=0, people__birth_date=birth_date)
+        .filter(code=stored, anonymised_at__isnull=True, people__position=0, people__birth_date=birth_date)
         .first()
     )
 
@@ -316,13 +320,39 @@ def _appointment(booking: Booking) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(booking.date, booking.start))
 
 
+class CancelNotice(models.TextChoices):
+    """
+    What the cancellation e-mail tells the resident of a staff cancellation
+    (R-B10), in the resident's language: one of these standard sentences or
+    nothing. The staff's own reason stays in the audit trail, never mailed.
+    """
+
+    NONE = "", _lazy("No reason in the e-mail")
+    AT_REQUEST = "at_request", _lazy("The booking was cancelled at your request.")
+    DUPLICATE = "duplicate", _lazy("You have another booking for the same card.")
+    CARD_NOT_READY = "card_not_ready", _lazy("Your card cannot be handed over at the booked time.")
+    WINDOW_UNAVAILABLE = "window_unavailable", _lazy("The window cannot receive you at the booked time.")
+    ASK_THE_WINDOW = "ask_the_window", _lazy("Please contact the window for the details.")
+
+
+def _notice_text(notice: str, language: str) -> str:
+    """Return the resident-facing sentence of ``notice`` in ``language`` ("" for none)."""
+    if not notice:
+        return ""
+    with translation.override(language):
+        return str(CancelNotice(notice).label)
+
+
 def booking_cancel(
-    *, booking: Booking, now: dt.datetime | None = None, actor: Actor = None, reason: str = "", by_staff: bool = False
+    *, booking: Booking, now: dt.datetime | None = None, actor: Actor = None, reason: str = "", by_staff: bool = False,
+    notice: str = "",
 ) -> Booking:
     """
     Cancel ``booking`` and free its seats. A resident cannot once checked
     in, issued or past (NotChangeable); staff (``by_staff``) can cancel a
     booked, checked-in or affected booking at any time, with a reason.
+    ``reason`` is internal: it goes to the audit trail (R-S4) only. The
+    e-mail tells the resident ``notice`` (a CancelNotice) and nothing else.
     """
     now = now or timezone.now()
 
@@ -342,7 +372,7 @@ def booking_cancel(
         locked.save(update_fields=["status", "updated_at"])
         BookingPerson.objects.filter(booking=locked).update(active=False)
         _record(locked, "cancelled", before=before, after=locked.status, reason=reason, actor=actor)
-        outbox.messages_for_cancel(locked, now, reason=reason if actor else "")
+        outbox.messages_for_cancel(locked, now, reason=_notice_text(notice, locked.language))
         return locked
 
     return _atomically(work)
@@ -398,15 +428,17 @@ def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, sta
 
 
 def booking_transition(
-    *, booking: Booking, action: str, actor: Actor, now: dt.datetime | None = None, reason: str = ""
+    *, booking: Booking, action: str, actor: Actor, now: dt.datetime | None = None, reason: str = "",
+    notice: str = "",
 ) -> Booking:
     """
     Apply a counter action (check_in, issue, no_show) to ``booking`` and
     record it (R-B10, R-S4). Raise NotChangeable with the rule's reason.
+    A cancellation goes to ``booking_cancel`` with its ``notice``.
     """
     now = now or timezone.now()
     if action == "cancel":
-        return booking_cancel(booking=booking, now=now, actor=actor, reason=reason, by_staff=True)
+        return booking_cancel(booking=booking, now=now, actor=actor, reason=reason, by_staff=True, notice=notice)
 
     def work() -> Booking:
         locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservations.booking.forms import StartForm
+from reservations.booking.services import CancelNotice
 
 
 class SearchForm(forms.Form):
@@ -13,11 +14,23 @@ class SearchForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """
+    The reason of a counter action, for the audit trail (R-S4); a cancellation
+    needs one, and chooses apart what the resident's e-mail says (CancelNotice).
+    """
+
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, required=False, **kwargs):
+    def __init__(self, *args, action="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = required
+        if action == "cancel":
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Internal reason")
+            self.fields["reason"].help_text = _("Kept in the booking's history for staff. Never sent to the resident.")
+            self.fields["notice"] = forms.ChoiceField(
+                label=_("Reason given to the resident"), choices=CancelNotice.choices, required=False,
+                help_text=_("The cancellation e-mail shows this sentence, in the resident's language."),
+            )
 
 
 class PhoneBookingForm(StartForm):

@@ -130,6 +130,17 @@ def day_list_print(request, code):
     })
 
 
+# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Return ``value`` with a leading quote when a spreadsheet would read it as a formula (OWASP)."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 @staff_required
 def day_list_csv(request, code):
     """The day list as CSV, UTF-8 with a BOM so that Excel in Japanese reads it."""
@@ -143,7 +154,7 @@ def day_list_csv(request, code):
                      _("Who comes"), _("Contact"), _("Status"), _("Booked by")])
     for booking in _day_bookings(window, day):
         people = list(booking.people.all())
-        writer.writerow([
+        writer.writerow(csv_cell(str(value)) for value in [
             booking.start.strftime("%H:%M"),
             booking.display_code,
             " / ".join(p.name for p in people),
@@ -230,10 +241,10 @@ def booking_action(request, code, action):
     booking = access.get_booking_for_staff(request.user, code)
     if action not in rules.STAFF_ACTIONS or not access.can(request.user, booking, action):
         raise Http404("no such action for this user")
-    form = ReasonForm(request.POST if request.method == "POST" else None, required=(action == "cancel"))
+    form = ReasonForm(request.POST if request.method == "POST" else None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_transition(booking=booking, action=action, actor=request.user, reason=form.cleaned_data["reason"])
+            booking_transition(booking=booking, action=action, actor=request.user, **form.cleaned_data)
         except NotChangeable as exc:
             problem = exc.args[0] if exc.args else "not_from_status"
             messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))

@@ -23,6 +23,12 @@ def sweep_messages():
     return outbox.sweep()
 
 
-@shared_task(name="reservations.anonymise_past_bookings", ignore_result=True)
-def anonymise_past_bookings():
-    return retention.anonymise_past_bookings(today=timezone.localdate())
+@shared_task(name="reservations.erase_personal_data", ignore_result=True)
+def erase_personal_data():
+    """R-B11: anonymise the bookings past their retention and clear expired sessions."""
+    return retention.erase_personal_data(today=timezone.localdate())
+
+
+@shared_task(name="reservations.clear_expired_sessions", ignore_result=True)
+def clear_expired_sessions():
+    retention.clear_expired_sessions()

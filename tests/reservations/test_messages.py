@@ -92,11 +92,15 @@ def test_reschedule_tells_and_moves_the_reminder(book, django_capture_on_commit_
     assert mail.outbox[-1].attachments[0][0].endswith(".ics")
 
 
-def test_cancel_by_staff_tells_the_reason_and_stops_the_reminder(book, admin_user, django_capture_on_commit_callbacks):
+def test_cancel_by_staff_tells_the_chosen_notice_not_the_reason_and_stops_the_reminder(
+    book, admin_user, django_capture_on_commit_callbacks
+):
     booking = book()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=booking, now=NOW, actor=admin_user, reason="窓口の都合", by_staff=True)
-    assert "窓口の都合" in mail.outbox[-1].body
+        booking_cancel(booking=booking, now=NOW, actor=admin_user, reason="窓口の都合", by_staff=True,
+                       notice="window_unavailable")
+    assert "窓口の都合" not in mail.outbox[-1].body  # internal (issue #18 item 7f)
+    assert "ご予約の日時に窓口で対応できなくなりました。" in mail.outbox[-1].body
     assert Message.objects.get(booking=booking, kind="reminder").state == "skipped"
 
 
