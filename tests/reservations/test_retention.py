@@ -166,3 +166,25 @@ def _pg_dump():
     if db.get("PORT"):
         command += ["-p", str(db["PORT"])]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_embedded_beat_erases_personal_data_once_a_day(monkeypatch):
+    """make run's sweeper (sweep_messages --every) runs the R-B11 job too, once per day."""
+    from django.core.management import call_command
+
+    from reservations.management.commands import sweep_messages
+
+    runs = []
+    monkeypatch.setattr(sweep_messages.retention, "erase_personal_data", lambda *, today: runs.append(today))
+    monkeypatch.setattr(sweep_messages.outbox, "sweep", lambda: 0)
+    sleeps = iter([None, None, KeyboardInterrupt])
+
+    def sleep(_seconds):
+        step = next(sleeps)
+        if step is KeyboardInterrupt:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_messages.time, "sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("sweep_messages", every=60)
+    assert len(runs) == 1
