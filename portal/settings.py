@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.ApiLanguageMiddleware",
+    "portal.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
