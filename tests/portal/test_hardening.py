@@ -247,3 +247,17 @@ def test_a_session_fixed_by_someone_else_does_not_see_the_booking(client):
     assert victim.post("/en/booking/", {"code": booking.display_code, **BIRTH}).status_code == 302
     assert victim.get("/en/booking/manage/").status_code == 200
     assert attacker.get("/en/booking/manage/").status_code == 302  # back to the lookup
+
+
+# --- 7c. Only failed lookups stay counted -------------------------------------------------------
+
+
+def test_lookups_that_find_the_booking_do_not_use_up_the_limit(client, settings):
+    settings.LOOKUP_FAILURE_LIMIT = 2
+    booked = client.post("/api/v1/bookings", json.dumps(api_body()), content_type="application/json").json()
+    body = json.dumps({"code": booked["code"], "birth_date": "1990-04-01"})
+    lookups = [client.post("/api/v1/bookings/lookup", body, content_type="application/json") for _ in range(4)]
+    assert [response.status_code for response in lookups] == [200] * 4
+    wrong = json.dumps({"code": "ZZZZ-ZZZZ", "birth_date": "1990-04-01"})
+    statuses = [client.post("/api/v1/bookings/lookup", wrong, content_type="application/json").status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
