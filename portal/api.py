@@ -6,13 +6,12 @@ language (the helpers live in portal.api_errors, below the apps).
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from eligibility.api import router as eligibility_router
 from fees.api import router as fees_router
-from portal.api_errors import error_response, json_response, located_errors, on_validation_error
+from portal.api_errors import JSONOnlyParser, body_error, json_response, located_errors, on_validation_error
 from reservations.booking.api import router as booking_router
 from reservations.schedule.api import router as schedule_router
 
@@ -30,6 +29,7 @@ api = PortalAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=JSONOnlyParser(),
 )
 
 api.add_exception_handler(ValidationError, on_validation_error)
@@ -38,8 +38,8 @@ api.add_exception_handler(ValidationError, on_validation_error)
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
-        # Ninja answers 400 to a body that is not JSON; the contract says 422.
-        return error_response(request, {"__all__": [_("The request body is not valid JSON.")]})
+        # Ninja answers 400 to a body it cannot read (not JSON, or not sent as JSON); the contract says 422.
+        return body_error(request, exc.__cause__)
     return json_response(request, {"error": str(exc)}, exc.status_code)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 RENDERER = JSONRenderer()
@@ -63,6 +64,33 @@ def json_body(request: HttpRequest) -> object:
         return json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+class NotJSONContent(ValueError):
+    """A request body sent with another content type than ``application/json``."""
+
+
+class JSONOnlyParser(Parser):
+    """
+    Read a request body only when it is sent as ``application/json`` (any
+    parameters, such as a charset, allowed). A cross-site page can make a
+    visitor's browser POST ``text/plain`` or a form without a CORS preflight,
+    never ``application/json`` (issue #18, 7a).
+    """
+
+    def parse_body(self, request: HttpRequest) -> object:
+        if (request.content_type or "").lower() != "application/json":
+            raise NotJSONContent(request.content_type)
+        return super().parse_body(request)
+
+
+def body_error(request: HttpRequest, cause: BaseException | None) -> HttpResponse:
+    """Answer 422 (API.md, "Errors") to a body that could not be read, saying why."""
+    if isinstance(cause, NotJSONContent):
+        message = _("Send the request body as JSON, with the header Content-Type: application/json.")
+    else:
+        message = _("The request body is not valid JSON.")
+    return error_response(request, {"__all__": [message]})
 
 
 def _message_for(error: Mapping) -> str:

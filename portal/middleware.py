@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
 
@@ -69,4 +70,41 @@ class SessionRefreshMiddleware:
             # Stamp a session being written anyway; refresh an idle one once a minute.
             if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now
+        return response
+
+
+class NoStoreMiddleware:
+    """
+    Keep answers with personal data out of every cache (issue #18, 7b): the
+    browser's back-forward and disk caches of a shared computer, and any
+    proxy between. Every staff page, the resident's booking pages from the
+    details step on, the manage pages and the API's booking answers are sent
+    with ``Cache-Control: no-store`` (and Django's never_cache companions).
+    """
+
+    NAMESPACES = frozenset({"staff"})
+    VIEWS = frozenset({
+        "reservations:book_details",
+        "reservations:book_review",
+        "reservations:book_done",
+        "reservations:book_ics",
+        "reservations:manage_lookup",
+        "reservations:manage",
+        "reservations:manage_cancel",
+        "reservations:manage_move",
+        "reservations:manage_ics",
+        "api:create_booking",
+        "api:lookup_booking",
+        "api:cancel_booking",
+        "api:reschedule_booking",
+    })
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and (match.view_name in self.VIEWS or self.NAMESPACES & set(match.namespaces)):
+            add_never_cache_headers(response)
         return response

@@ -7,12 +7,19 @@ Counters live in the cache (Redis in production, so every process shares
 them); the address is hashed, never stored as typed. The limits protect the
 service, not the rules: if the cache cannot be reached they fail open, and a
 booking still goes through every rule in the database.
+
+An attempt is counted before it is evaluated (issue #18): one atomic
+increment whose result says whether the attempt is within the limit, so a
+burst of concurrent requests cannot all pass a check made before any of them
+is counted. An attempt that must not count (a lookup that found its booking)
+gives its claim back.
 """
 
 import hashlib
 import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,7 +57,7 @@ def _parsed(request):
         return None
 
 
-def _bucket(request):
+def bucket(request):
     """What one client is counted as: its IPv4 address, or its IPv6 /64 (one household's network)."""
     address = _parsed(request)
     if address is None:
@@ -70,47 +77,66 @@ def exempt(request):
 
 def _key(request, kind):
     window = int(time.time()) // _limit(kind)[1]
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{_bucket(request)}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{bucket(request)}".encode()).hexdigest()[:32]
     return f"{kind}-limit:{digest}:{window}"
 
 
-def _count(request, kind):
-    """Add one to the address's counter of ``kind`` and return the new count."""
-    key = _key(request, kind)
-    timeout = _limit(kind)[1] * 2
+def _increment(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (created for ``timeout`` seconds) and return the new count, atomically."""
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+    except ValueError:  # expired between add and incr: start it again
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
 
 
-def is_blocked(request, kind=LOOKUP):
-    """Return whether the address has used up ``kind`` in this window."""
-    if exempt(request):
-        return False
+@dataclass(frozen=True)
+class Claim:
+    """One attempt, counted before it is evaluated: ``count`` is its place in the window."""
+
+    key: str | None  # None: not counted (an exempt client, or the cache is down)
+    count: int = 0
+    limit: int = 0
+
+    @property
+    def allowed(self) -> bool:
+        return self.key is None or self.count <= self.limit
+
+    def release(self) -> None:
+        """Give the claim back: the attempt does not count (a lookup that found its booking)."""
+        if self.key is None:
+            return
+        try:
+            cache.decr(self.key)
+        except ValueError:  # the window ended meanwhile
+            pass
+        except Exception:
+            logger.warning("rate-limit cache unreachable; claim not given back", exc_info=True)
+
+
+def claim_counter(key: str, limit: int, timeout: int) -> Claim:
+    """Count one attempt against ``key``; fail open (an uncounted, allowed claim) when the cache is down."""
     try:
-        return (cache.get(_key(request, kind)) or 0) >= _limit(kind)[0]
+        return Claim(key, _increment(key, timeout), limit)
     except Exception:
         logger.warning("rate-limit cache unreachable; not limiting", exc_info=True)
-        return False
+        return Claim(None)
 
 
-def record_failure(request, kind=LOOKUP):
-    """Count one failure (a lookup that matched nothing) against the address."""
-    try:
-        _count(request, kind)
-    except Exception:
-        logger.warning("rate-limit cache unreachable; failure not counted", exc_info=True)
+def claim(request, kind=LOOKUP) -> Claim:
+    """
+    Count one attempt of ``kind`` from the client before evaluating it;
+    refuse it (answer 429) when ``claim(...).allowed`` is False. A lookup
+    that succeeds gives its claim back, so only failures stay counted.
+    """
+    if exempt(request):
+        return Claim(None)
+    allowed, seconds = _limit(kind)
+    return claim_counter(_key(request, kind), allowed, seconds * 2)
 
 
 def take(request, kind=BOOKING):
     """Count one attempt of ``kind``; return False when it is over the limit (answer 429)."""
-    if exempt(request):
-        return True
-    try:
-        return _count(request, kind) <= _limit(kind)[0]
-    except Exception:
-        logger.warning("rate-limit cache unreachable; not limiting", exc_info=True)
-        return True
+    return claim(request, kind).allowed

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.ApiLanguageMiddleware",
+    "portal.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -343,9 +344,16 @@ for _item in env_str("RATE_LIMIT_EXEMPT", "").split(","):
             RATE_LIMIT_EXEMPT.append(ipaddress.ip_network(_item.strip(), strict=False))
         except ValueError as exc:
             raise ImproperlyConfigured(f"RATE_LIMIT_EXEMPT: {exc}")
-# Staff and admin logins: failures allowed per user name and per address.
+# Staff and admin logins (portal.auth): failures allowed per user name from one
+# address, and per address for any names, before a lock until the window ends.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# A user name is never locked across addresses (anyone could lock staff out):
+# past this many failures from all addresses, one attempt is evaluated every
+# 1, 2, 4 … seconds, at most LOGIN_NAME_MAX_DELAY_SECONDS.
+LOGIN_NAME_SLOWDOWN_AFTER = env_int("LOGIN_NAME_SLOWDOWN_AFTER", 10, minimum=1)
+LOGIN_NAME_MAX_DELAY_SECONDS = env_int("LOGIN_NAME_MAX_DELAY_SECONDS", 30, minimum=1)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 

@@ -104,12 +104,13 @@ def too_many(request: HttpRequest) -> HttpResponse:
 
 def _find(request: HttpRequest, code: str, payload: LookupIn | CancelIn | RescheduleIn) -> Booking | HttpResponse:
     """Return the booking, or the answer: 429 past the limit, 404 no match (wrong code and date alike)."""
-    if ratelimit.is_blocked(request):
+    attempt = ratelimit.claim(request, ratelimit.LOOKUP)
+    if not attempt.allowed:
         return too_many(request)
     booking = find_booking(code, payload.birth_date)
     if booking is None:
-        ratelimit.record_failure(request)
         return json_response(request, {"error": "not_found"}, 404)
+    attempt.release()  # only failures count
     return booking
 
 

@@ -390,15 +390,17 @@ def _managed_booking(request):
 @require_http_methods(["GET", "POST"])
 def manage_lookup(request):
     if request.method == "POST":
-        if ratelimit.is_blocked(request):
-            return _blocked(request, ratelimit.LOOKUP)
         form = LookupForm(request.POST)
         if form.is_valid() and form.cleaned_data.get("birth_date"):
+            attempt = ratelimit.claim(request, ratelimit.LOOKUP)
+            if not attempt.allowed:
+                return _blocked(request, ratelimit.LOOKUP)
             booking = find_booking(form.cleaned_data["code"], form.cleaned_data["birth_date"])
             if booking is not None:
+                attempt.release()  # only failures count
+                request.session.cycle_key()  # a session fixed by someone else does not see the booking
                 request.session[MANAGED] = booking.pk
                 return redirect("reservations:manage")
-            ratelimit.record_failure(request)
             form.add_error(None, _("No booking matches this code and date of birth. Check both and try again."))
     else:
         # The closure notice links here with ?code= (R-B9): the code alone opens

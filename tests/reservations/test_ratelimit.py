@@ -1,6 +1,15 @@
 """What one client is counted as (portal.ratelimit)."""
 
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
+
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 
 from portal import ratelimit
@@ -17,7 +26,7 @@ from portal import ratelimit
     ],
 )
 def test_bucket(address, bucket):
-    assert ratelimit._bucket(RequestFactory().get("/", REMOTE_ADDR=address)) == bucket
+    assert ratelimit.bucket(RequestFactory().get("/", REMOTE_ADDR=address)) == bucket
 
 
 def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(settings):
@@ -33,3 +42,71 @@ def test_wait_minutes_follow_the_settings(settings):
     assert ratelimit.wait_minutes(ratelimit.BOOKING) == 2
     settings.LOOKUP_FAILURE_WINDOW_SECONDS = 600
     assert ratelimit.wait_minutes(ratelimit.LOOKUP) == 10
+
+
+# --- Issue #18, 7c: an attempt is counted before it is evaluated --------------------------------
+
+
+def _cache(kind):
+    if kind == "redis":
+        return RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}"})
+    return LocMemCache(f"test-ratelimit-{uuid.uuid4().hex}", {})
+
+
+def _burst(attempts, evaluate):
+    """Run ``attempts`` lookups at once from one address; return how many were evaluated."""
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+    ready = threading.Barrier(attempts)
+    evaluated = []
+
+    def lookup():
+        ready.wait()
+        attempt = ratelimit.claim(request, ratelimit.LOOKUP)
+        if attempt.allowed:
+            evaluated.append(evaluate(attempt))
+
+    threads = [threading.Thread(target=lookup) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(evaluated)
+
+
+@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def test_a_concurrent_burst_of_failed_lookups_evaluates_no_more_than_the_limit(backend, settings):
+    settings.LOOKUP_FAILURE_LIMIT = 10
+    with mock.patch.object(ratelimit, "cache", _cache(backend)):
+        # Each lookup fails slowly: under check-then-count all thirteen were evaluated.
+        assert _burst(13, lambda attempt: time.sleep(0.05)) == 10
+        assert not ratelimit.claim(RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")).allowed
+
+
+@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def test_lookups_that_find_their_booking_give_their_claim_back(backend, settings):
+    settings.LOOKUP_FAILURE_LIMIT = 3
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+    with mock.patch.object(ratelimit, "cache", _cache(backend)):
+        for _ in range(8):
+            attempt = ratelimit.claim(request)
+            assert attempt.allowed
+            attempt.release()
+        assert [ratelimit.claim(request).allowed for _ in range(4)] == [True, True, True, False]
+
+
+@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def test_concurrent_booking_attempts_take_exactly_the_limit(backend, settings):
+    settings.BOOKING_RATE_LIMIT = 10
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.8")
+    with mock.patch.object(ratelimit, "cache", _cache(backend)):
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            taken = list(pool.map(lambda _: ratelimit.take(request, ratelimit.BOOKING), range(40)))
+    assert taken.count(True) == 10
+
+
+def test_the_limits_fail_open_when_the_cache_is_down(settings):
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.9")
+    with mock.patch.object(ratelimit.cache, "add", side_effect=ConnectionError("cache down")):
+        attempt = ratelimit.claim(request, ratelimit.LOOKUP)
+        assert attempt.allowed and ratelimit.take(request, ratelimit.BOOKING)
+        attempt.release()  # nothing to give back, no error
