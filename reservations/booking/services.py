@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reservations import rules
+from reservations.booking import limits
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
 from reservations.models import Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
@@ -195,6 +196,7 @@ def booking_create(
     _check_attendance(data)
 
     def work() -> Booking:
+        limits.claim(data, now=now, actor=actor)  # issue #18: daily limits, counted in this transaction
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
         errors = _duplicate_notice_errors(data.people)
         if errors:
@@ -249,6 +251,7 @@ def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str 
         language=data.language,
         submission_token=token or None,
         made_by=actor,
+        client_hash=data.client or None,
     )
 
 
