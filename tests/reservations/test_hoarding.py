@@ -21,6 +21,7 @@ from reservations.rules import hoarding
 
 from .booking_steps import confirm, fill_details, start
 from .factories import api_body, booking_data
+from .test_concurrency import kinds, run_together
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=TOKYO)
@@ -266,3 +267,20 @@ def test_a_refusal_logs_no_address_email_or_phone(client, caplog):
     assert "daily booking limit reached: address" in caplog.text
     for secret in ("127.0.0.1", "@example.jp", "025"):
         assert secret not in caplog.text
+
+
+# --- Under concurrency (PostgreSQL) ------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twelve_bookings_at_once_from_one_address_get_exactly_three(city_windows):
+    starts = list(_times())[:12]
+
+    def one(number):
+        data = dataclasses.replace(booking_data(start=starts[number], email=f"p{number}@example.jp"), client="net-a")
+        return lambda: booking_create(data=data, now=NOW)
+
+    outcomes = run_together([one(number) for number in range(12)])
+    assert kinds(outcomes) == {"ok": 3, "TooManyBookings": 9}
+    assert BookingQuota.objects.get(key="a:net-a").count == 3
