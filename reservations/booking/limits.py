@@ -131,7 +131,3 @@ def _take(rows: list[tuple[str, int]], day: dt.date) -> set[str]:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
 
-
-def forget_before(day: dt.date) -> int:
-    """Delete the counts of days before ``day`` (they limit nothing any more); return how many."""
-    return BookingQuota.objects.filter(day__lt=day).delete()[0]

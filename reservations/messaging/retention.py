@@ -6,14 +6,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reservations.models import Booking, BookingPerson
+from reservations.models import Booking, BookingPerson, BookingQuota
 
 ERASED_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 def anonymise_past_bookings(*, today, days=None):
     """
-    Erase names, kana, birth dates, notice numbers and contacts of bookings
+    Erase names, kana, birth dates, notice numbers, contacts and network hashes of bookings
     whose date is more than ``days`` (setting BOOKING_RETENTION_DAYS) before
     ``today``; keep window, date, time, party size, ward and status for the
     statistics. Return how many bookings were anonymised.
@@ -29,5 +29,7 @@ def anonymise_past_bookings(*, today, days=None):
         BookingPerson.objects.filter(booking_id__in=ids).update(
             name="", kana="", notice_number="", birth_date=ERASED_BIRTH_DATE, active=False
         )
-        Booking.objects.filter(pk__in=ids).update(email="", phone="", anonymised_at=timezone.now())
+        Booking.objects.filter(pk__in=ids).update(email="", phone="", client_hash=None, anonymised_at=timezone.now())
+        # Yesterday's and older daily booking counts (booking.limits) limit nothing any more.
+        BookingQuota.objects.filter(day__lt=today - dt.timedelta(days=1)).delete()
     return len(ids)

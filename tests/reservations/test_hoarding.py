@@ -16,6 +16,7 @@ import time_machine
 
 from reservations.booking import limits
 from reservations.booking.services import SlotFull, booking_create
+from reservations.messaging import retention
 from reservations.models import Booking, BookingQuota
 from reservations.rules import hoarding
 
@@ -175,6 +176,17 @@ def test_staff_and_requests_without_a_client_are_not_limited(operator):
         _book(client="net-a", actor=operator, start=next(times))
         _book(client="", start=next(times))
     assert Booking.objects.count() == 6
+    assert not BookingQuota.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("booking_day")
+def test_retention_erases_the_network_hash_and_old_counts():
+    booking = _book()
+    assert booking.client_hash == "net-a" and BookingQuota.objects.count() == 2
+    assert retention.anonymise_past_bookings(today=dt.date(2027, 3, 2)) == 1
+    booking.refresh_from_db()
+    assert booking.client_hash is None
     assert not BookingQuota.objects.exists()
 
 
