@@ -105,8 +105,7 @@ def claim(data: BookingData, *, now: dt.datetime, actor: object = None) -> None:
     limits, today = daily_limits(), timezone.localdate(now)
     keys = _keys(data)
     taken = _take(sorted((key, limits.of(kind)) for kind, key in keys.items()), today)
-    counts = {kind: 1 if key in taken else limits.of(kind) + 1 for kind, key in keys.items()}
-    kind = hoarding.over_limit(counts, limits)
+    kind = hoarding.first_refused(kind for kind, key in keys.items() if key not in taken)
     if kind is not None:
         logger.info("daily booking limit reached: %s", kind)  # the kind only: no address, e-mail or phone
         raise TooManyBookings(kind, limits.of(kind), hoarding.seconds_until_tomorrow(timezone.localtime(now)))

@@ -96,7 +96,7 @@ def _shown_key(cluster: hoarding.Cluster) -> str:
     return cluster.key
 
 
-def cancel_bookings(bookings: list[Booking], *, actor, reason: str) -> int:
+def cancel_bookings(bookings: list[Booking], *, actor: access.User, reason: str) -> int:
     """Cancel ``bookings`` one by one through booking_cancel (seats, audit trail, message); return how many."""
     cancelled = 0
     for booking in bookings:

@@ -5,13 +5,13 @@ book out a window. Plain values in, plain values out (STYLE.md).
 - ``email_identity`` and ``phone_identity`` make the contact of a booking the
   key its daily limit is counted under, so that trivial variants of one
   address or number count as one;
-- ``over_limit`` says which daily limit a booking would break;
+- ``DailyLimits`` and ``first_refused``: the limits, and which used-up one a refusal names;
 - ``clusters`` groups upcoming bookings that share an e-mail, a phone or a
   client address, with their largest burst, for the admins' review.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ADDRESS, EMAIL, PHONE = "address", "email", "phone"
@@ -54,15 +54,10 @@ class DailyLimits:
         return getattr(self, kind)
 
 
-def over_limit(counts: Mapping[str, int], limits: DailyLimits) -> str | None:
-    """
-    Return the first kind (address, e-mail, phone) whose count of today's
-    bookings, this one included, is above its limit; None when all fit.
-    """
-    for kind in KINDS:
-        if counts.get(kind, 0) > limits.of(kind):
-            return kind
-    return None
+def first_refused(kinds: Iterable[str]) -> str | None:
+    """Return the kind to tell about among those used up: the address first, then the e-mail, the phone."""
+    refused = set(kinds)
+    return next((kind for kind in KINDS if kind in refused), None)
 
 
 def seconds_until_tomorrow(now: dt.datetime) -> int:

@@ -51,21 +51,12 @@ def test_phone_identity_is_its_digits(typed, counted):
     assert hoarding.phone_identity(typed) == counted
 
 
-LIMITS = hoarding.DailyLimits(address=3, email=2, phone=2)
-
-
 @pytest.mark.parametrize(
-    "counts, over",
-    [
-        ({"address": 3, "email": 2, "phone": 2}, None),
-        ({"address": 4, "email": 1}, "address"),
-        ({"address": 1, "email": 3, "phone": 3}, "email"),
-        ({"phone": 3}, "phone"),
-        ({}, None),
-    ],
+    "used_up, told",
+    [(["phone", "email", "address"], "address"), (["phone", "email"], "email"), (["phone"], "phone"), ([], None)],
 )
-def test_over_limit_names_the_first_limit_broken(counts, over):
-    assert hoarding.over_limit(counts, LIMITS) == over
+def test_a_refusal_names_the_address_first_then_the_email_then_the_phone(used_up, told):
+    assert hoarding.first_refused(used_up) == told
 
 
 def test_limits_reset_at_midnight_in_japan():
