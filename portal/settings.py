@@ -344,6 +344,17 @@ for _item in env_str("RATE_LIMIT_EXEMPT", "").split(","):
             RATE_LIMIT_EXEMPT.append(ipaddress.ip_network(_item.strip(), strict=False))
         except ValueError as exc:
             raise ImproperlyConfigured(f"RATE_LIMIT_EXEMPT: {exc}")
+# Successful online bookings allowed per Japan calendar day (issue #18, docs/decisions.md
+# "Security"): per client address (IPv4 address or IPv6 /64), per e-mail and per phone. One
+# booking holds a household's party of up to 4; staff and RATE_LIMIT_EXEMPT are not limited.
+BOOKING_DAILY_LIMIT_PER_ADDRESS = env_int("BOOKING_DAILY_LIMIT_PER_ADDRESS", 3, minimum=1)
+BOOKING_DAILY_LIMIT_PER_EMAIL = env_int("BOOKING_DAILY_LIMIT_PER_EMAIL", 2, minimum=1)
+BOOKING_DAILY_LIMIT_PER_PHONE = env_int("BOOKING_DAILY_LIMIT_PER_PHONE", 2, minimum=1)
+# The admins' review of clusters: upcoming bookings sharing an e-mail, a phone or a client
+# address, listed from this many on, or when this many were made within the burst seconds.
+CLUSTER_MIN_BOOKINGS = env_int("CLUSTER_MIN_BOOKINGS", 3, minimum=2)
+CLUSTER_BURST_BOOKINGS = env_int("CLUSTER_BURST_BOOKINGS", 3, minimum=2)
+CLUSTER_BURST_SECONDS = env_int("CLUSTER_BURST_SECONDS", 600, minimum=1)
 # Staff and admin logins (portal.auth): failures allowed per user name from one
 # address, and per address for any names, before a lock until the window ends.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

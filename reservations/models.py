@@ -621,6 +621,9 @@ class Booking(models.Model):
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings_made",
         verbose_name=_("booked by staff"), help_text=_("The operator who booked on behalf of a caller (R-S2)."),
     )
+    # A salted hash of the network the booking came from (booking.limits.client_key), never the
+    # address itself: it groups bookings for the admins' review of clusters (issue #18).
+    client_hash = models.CharField(max_length=32, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -661,6 +664,27 @@ class Booking(models.Model):
             proxy_reason=self.proxy_reason,
             applicant_age=youngest_age([person.birth_date for person in people], self.date),
         )
+
+
+class BookingQuota(models.Model):
+    """
+    Today's count of successful online bookings under one key (a salted hash of
+    a client address, an e-mail or a phone; never the value itself): the
+    daily anti-hoarding limits (booking.limits). Taken with one conditional
+    upsert in the booking's transaction, so a refused or failed booking
+    gives its count back and concurrent bookings cannot pass the limit.
+    """
+
+    key = models.CharField(max_length=40)
+    day = models.DateField()
+    count = models.PositiveSmallIntegerField(default=0)
+    allowed = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="booking_quota_once_per_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.count}/{self.allowed}"
 
 
 class BookingPerson(models.Model):

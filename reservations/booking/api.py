@@ -1,10 +1,13 @@
 """Bookings in JSON (API.md, "Bookings"): book, look up, cancel, move."""
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from portal import ratelimit
 from portal.api_errors import error_response, json_response
+from reservations.booking.limits import TooManyBookings, client_key
 from reservations.booking.request import BookingData, BookingIn, CancelIn, LookupIn, RescheduleIn
 from reservations.booking.services import (
     BookingRefused,
@@ -67,6 +70,14 @@ class ErrorOut(Schema):
     error: str
 
 
+class TooManyOut(Schema):
+    """429: ``too_many_requests`` (attempts, lookups) or ``too_many_bookings`` (a daily limit, issue #18)."""
+
+    error: str
+    limit: str | None = None
+    message: str | None = None
+
+
 def booking_json(booking: Booking) -> dict:
     return {
         "code": booking.display_code,
@@ -102,6 +113,14 @@ def too_many(request: HttpRequest) -> HttpResponse:
     return json_response(request, {"error": "too_many_requests"}, 429)
 
 
+def too_many_bookings(request: HttpRequest, exc: TooManyBookings) -> HttpResponse:
+    """429 for a used-up daily limit (address, email or phone), with the words and when it resets."""
+    body = {"error": "too_many_bookings", "limit": exc.kind, "message": exc.message()}
+    response = json_response(request, body, 429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _find(request: HttpRequest, code: str, payload: LookupIn | CancelIn | RescheduleIn) -> Booking | HttpResponse:
     """Return the booking, or the answer: 429 past the limit, 404 no match (wrong code and date alike)."""
     attempt = ratelimit.claim(request, ratelimit.LOOKUP)
@@ -116,14 +135,16 @@ def _find(request: HttpRequest, code: str, payload: LookupIn | CancelIn | Resche
 
 @router.post(
     "/bookings",
-    response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut, 429: ErrorOut},
-    summary="Book a pickup slot (R-B2 … R-B7); 429 past the attempts allowed per client address",
+    response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut, 429: TooManyOut},
+    summary="Book a pickup slot (R-B2 … R-B7); 429 past the attempts or the daily bookings allowed (issue #18)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> HttpResponse:
     if not ratelimit.take(request, ratelimit.BOOKING):
         return too_many(request)
     try:
-        booking = booking_create(data=BookingData.from_api(payload))
+        booking = booking_create(data=replace(BookingData.from_api(payload), client=client_key(request)))
+    except TooManyBookings as exc:
+        return too_many_bookings(request, exc)
     except (BookingRefused, SlotFull) as exc:
         return refusal_response(request, exc)
     return json_response(request, booking_json(booking), 201)

@@ -90,6 +90,9 @@ class BookingData:
     phone: str
     language: str
     people: tuple[PersonData, ...]
+    # Who asks, for the daily limits (booking.limits.client_key): a salted hash of the client's
+    # network; "" when not limited (staff, partner systems of RATE_LIMIT_EXEMPT, scripts).
+    client: str = ""
 
     @classmethod
     def from_session(cls, session: Mapping, language: str) -> "BookingData | None":

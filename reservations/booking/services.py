@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reservations import rules
+from reservations.booking import limits
 from reservations.booking.forms import proxy_age_errors
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
@@ -197,6 +198,7 @@ def booking_create(
     _check_proxy_reason(data)
 
     def work() -> Booking:
+        limits.claim(data, now=now, actor=actor)  # issue #18: daily limits, counted in this transaction
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
         errors = _duplicate_notice_errors(data.people)
         if errors:
@@ -268,6 +270,7 @@ def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str 
         language=data.language,
         submission_token=token or None,
         made_by=actor,
+        client_hash=data.client or None,
     )
 
 

@@ -7,6 +7,7 @@ far live in the session, never in the URL (no personal data in URLs).
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from portal import dates, ratelimit
 from portal.api_errors import Invalid
 from reservations import rules
 from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm, proxy_age_errors
+from reservations.booking.limits import TooManyBookings, client_key
 from reservations.booking.request import (
     DETAILS,
     SLOT,
@@ -299,7 +301,9 @@ def _confirm(request: HttpRequest, data: BookingData, context: dict) -> HttpResp
     if not ratelimit.take(request, ratelimit.BOOKING):
         return _blocked(request, ratelimit.BOOKING)
     try:
-        booking = booking_create(data=data, token=token)
+        booking = booking_create(data=replace(data, client=client_key(request)), token=token)
+    except TooManyBookings as exc:
+        return _too_many_bookings(request, exc)
     except SlotFull as exc:
         context.update(alternatives=exc.alternatives, slot_full=True)
         return render(request, "reservations/book_review.html", context, status=409)
@@ -378,6 +382,13 @@ def _blocked(request, kind):
     """The 429 page of a rate limit: what happened, how long to wait, whom to call."""
     context = {"booking_limit": kind == ratelimit.BOOKING, "wait_minutes": ratelimit.wait_minutes(kind)}
     return render(request, "reservations/manage_blocked.html", context, status=429)
+
+
+def _too_many_bookings(request: HttpRequest, exc: TooManyBookings) -> HttpResponse:
+    """The 429 page of a used-up daily limit (issue #18): which one, and the phone booking instead."""
+    response = render(request, "reservations/too_many_bookings.html", {"message": exc.message()}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _managed_booking(request):

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal.auth import ThrottledLoginView
+from reservations.counter import clusters
 from reservations.counter import views as staff_views
 
 app_name = "staff"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("search/", staff_views.search, name="search"),
     path("affected/", staff_views.affected, name="affected"),
+    path("clusters/", clusters.cluster_list, name="clusters"),
+    path("clusters/cancel/", clusters.cluster_cancel, name="clusters_cancel"),
     path("book/", staff_views.phone_booking, name="phone_booking"),
     path("booking/<str:code>/", staff_views.booking_detail, name="booking"),
     path("booking/<str:code>/move/", staff_views.booking_move, name="booking_move"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reservations.models import Booking, BookingEvent, BookingPerson, Message
+from reservations.models import Booking, BookingEvent, BookingPerson, BookingQuota, Message
 
 ERASED_BIRTH_DATE = dt.date(1900, 1, 1)
 BATCH_SIZE = 5000
@@ -21,7 +21,8 @@ def anonymise_past_bookings(*, today: dt.date, days: int | None = None) -> int:
     Erase names, kana, birth dates, notice numbers and contacts of at most
     BATCH_SIZE bookings whose date is more than ``days`` (setting
     BOOKING_RETENTION_DAYS) before ``today``, with the staff's free-text
-    reasons of their events and the notes and errors of their messages; keep
+    reasons of their events, the notes and errors of their messages and the
+    client network hashes (issue #18); keep
     window, date, time, party size, ward, status and the audit trail's who,
     when and what for the statistics. Return how many bookings were anonymised.
     """
@@ -36,8 +37,10 @@ def anonymise_past_bookings(*, today: dt.date, days: int | None = None) -> int:
         BookingPerson.objects.filter(booking_id__in=ids).update(
             name="", kana="", notice_number="", birth_date=ERASED_BIRTH_DATE, active=False
         )
-        Booking.objects.filter(pk__in=ids).update(email="", phone="", anonymised_at=timezone.now())
+        Booking.objects.filter(pk__in=ids).update(email="", phone="", client_hash=None, anonymised_at=timezone.now())
         _redact_free_text(Booking.objects.filter(pk__in=ids))
+        # Yesterday's and older daily booking counts (booking.limits) limit nothing any more.
+        BookingQuota.objects.filter(day__lt=today - dt.timedelta(days=1)).delete()
     return len(ids)
 
 
