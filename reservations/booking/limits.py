@@ -73,7 +73,7 @@ def client_key(request: HttpRequest) -> str:
     """
     if ratelimit.exempt(request):
         return ""
-    return _hash(ratelimit._bucket(request))
+    return _hash(ratelimit.bucket(request))
 
 
 def daily_limits() -> hoarding.DailyLimits:

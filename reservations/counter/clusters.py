@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from reservations.booking.services import NotChangeable, booking_cancel
+from reservations.booking.services import CancelNotice, NotChangeable, booking_cancel
 from reservations.counter import access
 from reservations.counter.views import staff_required
 from reservations.models import Booking
@@ -101,7 +101,8 @@ def cancel_bookings(bookings: list[Booking], *, actor: access.User, reason: str)
     cancelled = 0
     for booking in bookings:
         try:
-            booking_cancel(booking=booking, actor=actor, reason=reason, by_staff=True)
+            # The admin's reason stays internal; the resident is asked to contact the window (issue #18, 7f).
+            booking_cancel(booking=booking, actor=actor, reason=reason, by_staff=True, notice=CancelNotice.ASK_THE_WINDOW)
         except NotChangeable:
             continue
         cancelled += 1
