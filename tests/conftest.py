@@ -21,6 +21,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords cheaply: the login tests make hundreds of attempts (PBKDF2 stays in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process():
     """
     Run Celery tasks in-process in every test, even when REDIS_URL points at

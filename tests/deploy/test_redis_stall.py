@@ -18,9 +18,8 @@ from django.core import mail
 
 from reservations.messaging import outbox
 from reservations.models import Booking, Message
+from tests.redis_server import OwnRedis
 from tests.reservations.factories import api_body
-
-from .redis_server import OwnRedis
 
 pytestmark = [
     pytest.mark.redis,

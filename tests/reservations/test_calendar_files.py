@@ -11,23 +11,14 @@ import icalendar
 import pytest
 from django.core import mail
 
-from reservations.booking.services import booking_cancel, booking_create, booking_reschedule
+from reservations.booking.services import booking_cancel, booking_reschedule
 from reservations.messaging import ical
 from reservations.models import Booking, Window
 
-from .factories import NOW, booking_data
+from .factories import NOW
 
 pytestmark = pytest.mark.django_db
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-
-
-@pytest.fixture
-def book(django_capture_on_commit_callbacks):
-    def make(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return booking_create(data=booking_data(**kwargs), now=NOW)
-
-    return make
 
 
 @pytest.fixture

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
-@pytest.fixture
-def book(django_capture_on_commit_callbacks):
-    def make(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return booking_create(data=booking_data(**kwargs), now=NOW)
-
-    return make
-
-
 def at(day, hour, minute=0):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TOKYO)
 

@@ -9,7 +9,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from django.utils import timezone
 from reservations.booking.services import booking_create
 from reservations.messaging import outbox
 from reservations.models import Booking, BookingPerson, Message, Window
+from tests.redis_server import OwnRedis, free_port
 
 from .factories import booking_data
 
@@ -35,12 +35,6 @@ pytestmark = [
 
 ROOT = Path(settings.BASE_DIR)
 CLAIM_SECONDS = 3
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout=60, step=0.2, what="condition"):
@@ -94,33 +88,6 @@ def slow_sink():
     server.controller.start()
     yield server
     server.controller.stop()
-
-
-class OwnRedis:
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, timeout=10, what="redis-server")
-
-    def answers(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.fixture
