@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reservations.booking.services import booking_create
 from reservations.models import Message
-from tests.deploy.redis_server import OwnRedis, free_port
+from tests.redis_server import OwnRedis, free_port
 from tests.reservations.factories import booking_data
 
 pytestmark = pytest.mark.django_db
