@@ -45,8 +45,16 @@ def clean_notice_number(value: str) -> str:
     return number
 
 
+INVISIBLE_DIRECTION = _("Remove the invisible text-direction characters (they may come with copied text).")
+
+
 def clean_name(value: str) -> str:
-    """Return the name with its spaces made single; refuse a number typed as a name (R-B4)."""
+    """
+    Return the name with its spaces made single; refuse a number typed as a
+    name (R-B4) and invisible text-direction characters (issue #18).
+    """
+    if rules.has_bidi_controls(value):
+        raise forms.ValidationError(INVISIBLE_DIRECTION)
     name = " ".join(rules.normalize_width(value).split())
     if rules.is_my_number(rules.normalize_number(name)):
         raise forms.ValidationError(_("Enter your name here, not a number."))
@@ -60,6 +68,8 @@ def clean_kana(value: str, name: str | None = None) -> str:
     the same Latin letters, stored in upper case (R-B4). With ``name`` None
     (not known yet, or refused) only the form of the reading is checked.
     """
+    if rules.has_bidi_controls(value):
+        raise forms.ValidationError(INVISIBLE_DIRECTION)
     reading = to_reading(value)
     problem = reading_problem(name, reading)
     if problem == "not_katakana" and name is not None and is_latin_name(name):

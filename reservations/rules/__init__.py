@@ -26,6 +26,8 @@ from reservations.rules.impact import (  # noqa: F401
     bookings_made_impossible,
 )
 from reservations.rules.inputs import (  # noqa: F401
+    BIDI_CONTROLS,
+    has_bidi_controls,
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_PARTY,

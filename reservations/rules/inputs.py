@@ -174,3 +174,13 @@ def parse_code(value: str | None) -> str | None:
     if len(value) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in value):
         return None
     return value
+
+
+# Bidirectional control characters (embeddings, overrides, isolates): invisible, they reorder
+# what staff read on the counter's screen and in the CSV (issue #18, "Trojan Source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_bidi_controls(value: str) -> bool:
+    """Return whether ``value`` holds a bidirectional control character (U+202A–U+202E, U+2066–U+2069)."""
+    return any(character in BIDI_CONTROLS for character in value)

@@ -146,3 +146,16 @@ def test_phone_booking_refuses_a_latin_reading_of_a_japanese_name(client, operat
     assert response.status_code == 200
     assert "ローマ字で入力できるのは" in response.content.decode()
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+@pytest.mark.parametrize("field", ["name", "kana"])
+def test_invisible_direction_characters_are_refused_in_names(client, control, field):
+    """Issue #18: bidirectional controls would reorder what staff read on screen and in the CSV."""
+    body = api_body()
+    body["people"][0][field] = body["people"][0][field][:2] + control + body["people"][0][field][2:]
+    response = client.post("/api/v1/bookings", json.dumps(body), content_type="application/json",
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "invisible text-direction" in response.json()["errors"][f"people.0.{field}"][0]
+    assert not Booking.objects.exists()
