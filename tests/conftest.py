@@ -21,6 +21,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _cache_circuit_closed():
+    """A test that breaks Redis must not leave the cache's circuit breaker open for the next one."""
+    from portal.cache import BreakerRedisCache
+
+    BreakerRedisCache.open_until = 0.0
+    yield
+    BreakerRedisCache.open_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash test passwords cheaply: the login tests make hundreds of attempts (PBKDF2 stays in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
