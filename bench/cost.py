@@ -77,7 +77,7 @@ def main():
     def book(index):
         code, ward, day, start = rng.choice(slots)
         body = {"window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
-                "email": "bench@example.jp", "people": [{"notice_number": f"6{run:06d}{index:08d}",
+                "email": f"bench{run}-{index}@example.jp", "people": [{"notice_number": f"6{run:06d}{index:08d}",
                                                          "name": "新潟 太郎", "kana": "ニイガタ タロウ",
                                                          "birth_date": "1990-04-01"}]}
         response = client.post("/api/v1/bookings", json.dumps(body), content_type="application/json",

@@ -198,7 +198,8 @@ def booking_request(state, slots, series):
     code, ward, day, start = state["rng"].choice(slots)
     body = json.dumps({
         "window": code, "date": day, "start": start, "ward": ward, "attendance": "in_person",
-        "email": "bench@example.jp",
+        # Each resident their own e-mail, as on a real morning (the daily limits count e-mails, issue #18).
+        "email": f"bench{series}-{state['index']}-{state['n']}@example.jp",
         "people": [{"notice_number": f"{series}{state['index']:03d}{state['n']:05d}", "name": "新潟 太郎",
                     "kana": "ニイガタ タロウ", "birth_date": "1990-04-01"}],
     })
