@@ -245,7 +245,7 @@ def oversold(env):
     script = (
         "import datetime as dt\n"
         "from django.db.models import Sum\n"
-        "from reservations import calendars\n"
+        "from reservations.schedule import calendars\n"
         "from reservations.models import Booking, Window\n"
         "over = 0\n"
         "for window in Window.objects.all():\n"
