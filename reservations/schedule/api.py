@@ -132,6 +132,8 @@ def asked_dates(request: HttpRequest, code: str) -> DateRange:
     unknown window answers 404 before a bad range answers 422 (API.md), and a
     known window's cached answer still needs no query.
     """
+    if not WINDOW_CODE.fullmatch(code or ""):
+        raise Http404("no such window")
     try:
         return DateRange.model_validate({name: request.GET.get(name) for name in ("from", "to")})
     except PydanticValidationError as exc:
@@ -209,8 +211,6 @@ def list_windows(request: HttpRequest) -> dict:
     openapi_extra=CALENDAR_QUERY,
 )
 def window_schedule(request: HttpRequest, code: str) -> dict:
-    if not WINDOW_CODE.fullmatch(code or ""):
-        raise Http404("no such window")
     dates = asked_dates(request, code)
     window = get_window(code)
     today = timezone.localdate()
@@ -225,8 +225,6 @@ def window_schedule(request: HttpRequest, code: str) -> dict:
     openapi_extra=CALENDAR_QUERY,
 )
 def window_availability(request: HttpRequest, code: str) -> HttpResponse:
-    if not WINDOW_CODE.fullmatch(code or ""):
-        raise Http404("no such window")
     dates = asked_dates(request, code)
     today = timezone.localdate()
     # The launch-morning hot path: the answer as sent, from the shared cache
