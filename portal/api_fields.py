@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from portal import dates
 from portal.api_errors import Invalid
+from portal.forms import parse_date_field
 
 TIME_PATTERN = r"^[0-2][0-9]:[0-5][0-9]$"
 
@@ -28,9 +29,9 @@ def required(value: object) -> None:
 def any_date(value: object) -> dt.date:
     """Return the date written ``YYYY-MM-DD`` in ``value``, any year; raise Invalid otherwise."""
     required(value)
-    day = dates.parse_date(value, earliest=dt.date.min, latest=dt.date.max)
-    if day is None:
-        raise Invalid(_("Enter a valid date in the form YYYY-MM-DD."))
+    day, message = parse_date_field(value, earliest=dt.date.min, latest=dt.date.max)
+    if message:
+        raise Invalid(message)
     return day
 
 
@@ -44,12 +45,10 @@ def person_date(value: object) -> dt.date:
 
 def calendar_date(value: object) -> dt.date:
     """Return a day a calendar or a booking may speak of (2000–2099); raise Invalid otherwise."""
-    day = any_date(value)
-    if dates.parse_calendar_date(day) is None:
-        raise Invalid(
-            _("Enter a date from %(earliest)s to %(latest)s.")
-            % {"earliest": dates.CALENDAR_EARLIEST.isoformat(), "latest": dates.CALENDAR_LATEST.isoformat()}
-        )
+    required(value)
+    day, message = parse_date_field(value, earliest=dates.CALENDAR_EARLIEST, latest=dates.CALENDAR_LATEST)
+    if message:
+        raise Invalid(message)
     return day
 
 

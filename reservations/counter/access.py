@@ -78,11 +78,6 @@ def can(user: User, target: Booking | Window, action: str) -> bool:
     return clerk_at_own_window and window_id in _assigned_window_ids(user)
 
 
-def can_book_for(user: User, window: Window) -> bool:
-    """Phone bookings and moves to ``window``: ``can(user, window, "book")`` (kept for the phone-booking and move views)."""
-    return can(user, window, BOOK)
-
-
 def visible_windows(user: User) -> QuerySet[Window]:
     """Return the windows whose day lists ``user`` may see: admins and operators all, clerks theirs."""
     user_roles = roles(user)

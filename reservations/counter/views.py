@@ -314,7 +314,7 @@ def _filled_people(request: HttpRequest, count: int = rules.MAX_PARTY) -> list[P
 @require_http_methods(["GET", "POST"])
 def phone_booking(request: HttpRequest) -> HttpResponse:
     """Book on behalf of a caller (R-S2): the residents' rules, R-B2 included; marked as made by the operator."""
-    windows = [w for w in Window.objects.with_rules() if access.can_book_for(request.user, w)]
+    windows = [w for w in Window.objects.with_rules() if access.can(request.user, w, "book")]
     if not windows:
         raise Http404("no window to book for")
     source = request.POST if request.method == "POST" else request.GET
