@@ -431,6 +431,16 @@ CHECKLIST_CODES = (
     "proxy_evidence",
     "letter_of_attorney",
 )
+# The item codes of the application support service's checklist (R-A6, API.md "Services").
+SUPPORT_CHECKLIST_CODES = (
+    "applicant_id",
+    "application_form",
+    "pin_request_form",
+    "notification_card",
+    "resident_register_card",
+    "old_card",
+    "legal_representative_id",
+)
 
 
 def booking_checklist(
@@ -466,6 +476,47 @@ def booking_checklist(
     if proxy:
         sub_proxy_comes = sub_proxy and sub_proxy_allowed(applicant_age=applicant_age, adult_ward=adult_ward)
         items += _proxy_items(proxy_reason, sub_proxy_comes)
+    return items
+
+
+def application_support_checklist(attendance: str, *, applicant_age: int | None = None) -> list[ChecklistItem]:
+    """
+    Return what to bring to the application support service (R-A6): two or
+    more IDs, the application form, the PIN request form, the notification
+    card or individual number notice, the Basic Resident Register card and the
+    old card if held; the legal representative's ID when they come (R-A5).
+    """
+    items = [
+        ChecklistItem(
+            "applicant_id", _("Two or more identity documents of the applicant (本人確認書類2点以上, originals)"),
+            _("For example a driving licence and a health insurance card, or a passport and a pension book."),
+        ),
+        ChecklistItem(
+            "application_form",
+            _("The application form (個人番号カード交付申請書兼電子証明書発行申請書)"),
+            _("The form mailed to you. If you lost it, a new one is issued at the counter."),
+        ),
+        ChecklistItem(
+            "pin_request_form",
+            _("The PIN request form (個人番号カード・電子証明書暗証番号設定依頼書)"),
+            _("Available at the counter, or download and fill it in beforehand."),
+        ),
+        ChecklistItem(
+            "notification_card", _("Notification card (通知カード) or individual number notice (個人番号通知書)"),
+            _("If you have one."),
+        ),
+        *_resident_register_card_items(None),
+        ChecklistItem(
+            "old_card", _("Your old My Number Card"), _("If you have one (for example when it expired or was damaged)."),
+        ),
+    ]
+    if attendance == Attendance.WITH_LEGAL_REPRESENTATIVE:
+        represented = applicant_age is not None and applicant_age < 15
+        items.append(ChecklistItem(
+            "legal_representative_id", _("The legal representative's own identity document (original)"),
+            _("Needed for applicants under 15 and adult wards (成年被後見人), who come with their legal representative.")
+            if not represented else _("The applicant is under 15: the legal representative comes and applies with them."),
+        ))
     return items
 
 

@@ -373,6 +373,9 @@ BOOKING_LEAD_DAYS = env_int("BOOKING_LEAD_DAYS", 1, minimum=0)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 30, minimum=1)
 if BOOKING_HORIZON_DAYS < BOOKING_LEAD_DAYS:
     raise ImproperlyConfigured("BOOKING_HORIZON_DAYS must not be smaller than BOOKING_LEAD_DAYS")
+# R-A4: application support can be booked the same day, for slots that start at least this many
+# minutes from now (a window's own value in the admin wins).
+APPLICATION_SUPPORT_LEAD_MINUTES = env_int("APPLICATION_SUPPORT_LEAD_MINUTES", 30, minimum=0)
 # Longest date range one calendar request may ask for (API.md: 93 days).
 CALENDAR_MAX_DAYS = 93
 

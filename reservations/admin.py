@@ -19,6 +19,7 @@ from reservations.models import (
     OpeningRule,
     RecurringClosure,
     Window,
+    WindowService,
 )
 from reservations.schedule import impact
 
@@ -148,16 +149,25 @@ class ImpactConfirmationMixin:
         return TemplateResponse(request, self.impact_template, context)
 
 
+class WindowServiceInline(admin.TabularInline):
+    """The services a window offers, each with its own seats, slot length, lead time and horizon (R-A3, R-A4)."""
+
+    model = WindowService
+    extra = 0
+    fields = ["service", "booking", "capacity", "slot_minutes", "open_on_holidays", "lead_days", "lead_minutes",
+              "horizon_days"]
+
+
 class OpeningRuleInline(admin.TabularInline):
     model = OpeningRule
     extra = 0
-    fields = ["weekday", "nth", "opens_at", "closes_at"]
+    fields = ["service", "weekday", "nth", "opens_at", "closes_at"]
 
 
 class CapacityOverrideInline(admin.TabularInline):
     model = CapacityOverride
     extra = 0
-    fields = ["date", "capacity", "note"]
+    fields = ["service", "date", "capacity", "note"]
     ordering = ["-date"]
     show_change_link = True
 
@@ -197,14 +207,13 @@ def closure_reason(closure):
 
 @admin.register(Window)
 class WindowAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
-    list_display = ["name_ja", "code", "kind", "ward", "capacity", "slot_minutes", "open_on_holidays", "phone"]
-    list_filter = ["kind"]
+    list_display = ["name_ja", "code", "kind", "ward", "phone"]
+    list_filter = ["kind", "offers__service"]
     search_fields = ["code", "name_ja", "name_en"]
-    inlines = [OpeningRuleInline]
+    inlines = [WindowServiceInline, OpeningRuleInline]
     fieldsets = [
         (None, {"fields": ["code", "name_ja", "name_en", "kind", "ward", "sort_order"]}),
         (_("Contact"), {"fields": ["unit_ja", "unit_en", "address_ja", "address_en", "phone"]}),
-        (_("Slots"), {"fields": ["capacity", "slot_minutes", "open_on_holidays"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -274,12 +283,12 @@ class RecurringClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin
 
 @admin.register(CapacityOverride)
 class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
-    list_display = ["date", "window", "capacity", "note"]
-    list_filter = ["window", "date"]
+    list_display = ["date", "window", "service", "capacity", "note"]
+    list_filter = ["service", "window", "date"]
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):
-        hits = impact.affected_bookings(obj.window, obj.date, obj.date, capacity_override=obj)
+        hits = impact.affected_bookings(obj.window, obj.date, obj.date, capacity_override=obj, service=obj.service)
         self.require_confirmation(request, hits)
         super().save_model(request, obj, form, change)
 
@@ -297,8 +306,8 @@ class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
 
 @admin.register(BookingBlock)
 class BookingBlockAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
-    list_display = ["start_date", "end_date", "window_label", "note_ja"]
-    list_filter = ["window", "start_date"]
+    list_display = ["start_date", "end_date", "window_label", "service", "note_ja"]
+    list_filter = ["service", "window", "start_date"]
     date_hierarchy = "start_date"
 
     def save_model(self, request, obj, form, change):
@@ -382,14 +391,14 @@ class BookingEventInline(EventLabelsMixin, admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(CodeSearchMixin, ReadOnlyAdmin):
-    list_display = ["code_label", "date", "start", "window", "party_size", "status", "created_at"]
-    list_filter = ["status", "window", "date"]
+    list_display = ["code_label", "service", "date", "start", "window", "party_size", "status", "created_at"]
+    list_filter = ["service", "status", "window", "date"]
     list_select_related = ["window"]
     date_hierarchy = "date"
     search_fields = ["code"]
     search_help_text = _("Reservation code, e.g. 7QX2-M9KD.")
     ordering = ["date", "start", "pk"]
-    fields = ["code", "window", "date", "start", "end", "party_size", "ward", "attendance", "status",
+    fields = ["code", "service", "window", "date", "start", "end", "party_size", "ward", "attendance", "status",
               "made_by", "created_at", "updated_at"]
     inlines = [BookingEventInline]
 

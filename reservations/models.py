@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.rules import Attendance, booking_checklist, youngest_age
+from eligibility.rules import Attendance, application_support_checklist, booking_checklist, youngest_age
 from reservations import rules
 
 logger = logging.getLogger(__name__)
@@ -65,20 +65,40 @@ class Nth(models.IntegerChoices):
     LAST = rules.LAST, _("Last of the month")
 
 
+class Service(models.TextChoices):
+    """The services booked on the one engine (SPEC §2, §8): every booking belongs to one."""
+
+    PICKUP = rules.Service.PICKUP.value, _("Card pickup")
+    APPLICATION_SUPPORT = rules.Service.APPLICATION_SUPPORT.value, _("Application support")
+
+
+class BookingMode(models.TextChoices):
+    """How a window offers a service (R-A4)."""
+
+    REQUIRED = rules.BookingMode.REQUIRED.value, _("Booked in advance")
+    WALK_IN = rules.BookingMode.WALK_IN.value, _("Walk-in only")
+
+
 class WindowQuerySet(models.QuerySet):
     def with_rules(self):
-        return self.prefetch_related("opening_rules")
+        return self.prefetch_related("opening_rules", "offers")
 
-    def serving(self, ward):
+    def offering(self, service=Service.PICKUP):
+        """Return the windows that offer ``service`` (walk-in ones included), their rules prefetched."""
+        return self.with_rules().filter(offers__service=service)
+
+    def serving(self, ward, service=Service.PICKUP):
         """
-        Return the windows a resident of ``ward`` may pick up at, their rules
-        prefetched: rules.window_serves_ward (R-W4) as a query.
+        Return the windows that may take a booking of ``service`` from a
+        resident of ``ward``, their rules prefetched: rules.service_window_serves
+        as a query (R-W4, R-A2). Walk-in windows are included: their pages say so.
         """
         if not ward:
             return self.none()
-        return self.with_rules().filter(
-            models.Q(kind=Window.Kind.CITYHALL) | models.Q(kind=Window.Kind.WARD, ward=ward)
-        )
+        wards = models.Q(kind=Window.Kind.WARD, ward=ward)
+        if rules.service_rules(service).at_cityhall:
+            wards |= models.Q(kind=Window.Kind.CITYHALL)
+        return self.offering(service).filter(wards)
 
 
 class Window(models.Model):
@@ -109,23 +129,6 @@ class Window(models.Model):
     address_ja = models.CharField(_("address (Japanese)"), max_length=200)
     address_en = models.CharField(_("address (English)"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20)
-    capacity = models.PositiveSmallIntegerField(
-        _("seats per slot"),
-        default=2,
-        validators=[MaxValueValidator(50)],
-        help_text=_("How many people can be served at once (counters staffed). A day can override it."),
-    )
-    slot_minutes = models.PositiveSmallIntegerField(
-        _("slot length (minutes)"),
-        default=15,
-        validators=[MinValueValidator(5), MaxValueValidator(120)],
-        help_text=_("One pickup takes about 15 minutes per person."),
-    )
-    open_on_holidays = models.BooleanField(
-        _("open on national holidays"),
-        default=False,
-        help_text=_("Ward offices close on national holidays; the City Hall window opens on them."),
-    )
     sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = WindowQuerySet.as_manager()
@@ -140,7 +143,6 @@ class Window(models.Model):
                 name="window_ward_matches_kind",
                 violation_error_message=_("A ward office serves exactly one ward; the City Hall window none."),
             ),
-            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="window_slot_minutes_min"),
         ]
 
     def __str__(self):
@@ -161,17 +163,98 @@ class Window(models.Model):
     def address(self):
         return localized(self, "address")
 
-    def serves(self, ward):
-        """Return whether a resident of ``ward`` may pick up here (R-W4)."""
-        return rules.window_serves_ward(self.kind, self.ward, ward)
+    def serves(self, ward, service=Service.PICKUP):
+        """Return whether a resident of ``ward`` may book ``service`` here (R-W4, R-A2)."""
+        return self.offer(service) is not None and rules.service_window_serves(service, self.kind, self.ward, ward)
 
-    def calendar(self):
-        """Return the rules.WindowCalendar of this window (uses prefetched opening_rules)."""
+    def offer(self, service=Service.PICKUP):
+        """Return the WindowService of ``service`` here, or None (uses prefetched offers)."""
+        return next((offer for offer in self.offers.all() if offer.service == service), None)
+
+    def calendar(self, service=Service.PICKUP):
+        """Return the rules.WindowCalendar of ``service`` at this window (uses prefetched rules and offers)."""
+        offer = self.offer(service)
         return rules.WindowCalendar(
-            opening_rules=tuple(rule.as_rule() for rule in self.opening_rules.all()),
-            open_on_holidays=self.open_on_holidays,
-            slot_minutes=self.slot_minutes,
+            opening_rules=tuple(rule.as_rule() for rule in self.opening_rules.all() if rule.service == service),
+            open_on_holidays=offer.open_on_holidays,
+            slot_minutes=offer.slot_minutes,
         )
+
+
+class WindowService(models.Model):
+    """
+    How a window offers one service (R-W7, R-A3, R-A4): booked in advance or
+    walk-in, its seats per slot, slot length, holidays, lead time and horizon.
+    A window offers the services that have a row here.
+    """
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="offers")
+    service = models.CharField(_("service"), max_length=30, choices=Service)
+    booking = models.CharField(
+        _("booking"),
+        max_length=10,
+        choices=BookingMode,
+        default=BookingMode.REQUIRED,
+        help_text=_("Walk-in: the portal takes no bookings for this service here and says so (R-A4)."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("seats per slot"),
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text=_("How many people can be served at once (counters staffed). A day can override it."),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Pickup: about 15 minutes per person. Application support: 30 minutes."),
+    )
+    open_on_holidays = models.BooleanField(
+        _("open on national holidays"),
+        default=False,
+        help_text=_("Ward offices close on national holidays; the City Hall window opens on them."),
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("days ahead"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(30)],
+        help_text=_("The first bookable day, in days from today. Empty: the service's setting (pickup 1, application support 0)."),
+    )
+    lead_minutes = models.PositiveSmallIntegerField(
+        _("minutes ahead"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("A slot must start at least this long from now. Empty: the service's setting (application support 30)."),
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(93)],
+        help_text=_("The last bookable day, in days from today. Empty: the setting (30)."),
+    )
+
+    class Meta:
+        ordering = ["window__sort_order", "service"]
+        verbose_name = _("service of a window")
+        verbose_name_plural = _("services of a window")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "service"], name="window_service_unique"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="window_service_slot_minutes_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.window} · {self.get_service_display()}"
+
+    @property
+    def walk_in(self):
+        return self.booking == BookingMode.WALK_IN
+
+    def slot_end(self, day, start):
+        """Return when a slot of this service starting at ``start`` on ``day`` ends (R-W7, R-A3)."""
+        return (dt.datetime.combine(day, start) + dt.timedelta(minutes=self.slot_minutes)).time()
 
 
 class OpeningRule(models.Model):
@@ -181,6 +264,7 @@ class OpeningRule(models.Model):
     """
 
     window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="opening_rules")
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
     weekday = models.SmallIntegerField(_("weekday"), choices=Weekday)
     nth = models.SmallIntegerField(
         _("which weeks"),
@@ -197,11 +281,11 @@ class OpeningRule(models.Model):
     )
 
     class Meta:
-        ordering = ["window", "weekday", "nth"]
+        ordering = ["window", "service", "weekday", "nth"]
         verbose_name = _("opening rule")
         verbose_name_plural = _("opening rules")
         constraints = [
-            models.UniqueConstraint(fields=["window", "weekday", "nth"], name="opening_rule_unique"),
+            models.UniqueConstraint(fields=["window", "service", "weekday", "nth"], name="opening_rule_unique"),
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True, closes_at__isnull=True)
                 | Q(opens_at__isnull=False, closes_at__isnull=False, opens_at__lt=models.F("closes_at")),
@@ -211,7 +295,7 @@ class OpeningRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.window.code} {self.get_weekday_display()} {self.get_nth_display()}"
+        return f"{self.window} {self.get_service_display()} {self.get_weekday_display()} {self.get_nth_display()}"
 
     def as_rule(self):
         return rules.OpeningRule(
@@ -409,6 +493,7 @@ class CapacityOverride(models.Model):
     """The seats per slot of one window on one date, instead of the window's usual number (R-W7)."""
 
     window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="capacity_overrides")
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
     date = models.DateField(_("date"))
     capacity = models.PositiveSmallIntegerField(
         _("seats per slot"), validators=[MaxValueValidator(50)], help_text=_("0 takes no bookings that day.")
@@ -419,15 +504,17 @@ class CapacityOverride(models.Model):
         ordering = ["-date", "window"]
         verbose_name = _("capacity for a day")
         verbose_name_plural = _("capacities for a day")
-        constraints = [models.UniqueConstraint(fields=["window", "date"], name="capacity_override_unique")]
+        constraints = [models.UniqueConstraint(fields=["window", "service", "date"], name="capacity_override_unique")]
 
     def __str__(self):
         return f"{self.window.code} {self.date}: {self.capacity}"
 
 
 class BookingBlockQuerySet(models.QuerySet):
-    def for_window(self, window):
-        return self.filter(Q(window=window) | Q(window__isnull=True))
+    def for_window(self, window, service=None):
+        """The blocks of ``window`` (or of all windows); of ``service`` (or of every service) when given."""
+        found = self.filter(Q(window=window) | Q(window__isnull=True))
+        return found if service is None else found.filter(Q(service=service) | Q(service=""))
 
     def overlapping(self, start, end):
         return self.filter(start_date__lte=end, end_date__gte=start)
@@ -446,6 +533,9 @@ class BookingBlock(models.Model):
         blank=True,
         related_name="booking_blocks",
         help_text=_("Leave empty for all windows."),
+    )
+    service = models.CharField(
+        _("service"), max_length=30, choices=Service, blank=True, help_text=_("Leave empty for every service.")
     )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
@@ -474,14 +564,14 @@ class BookingBlock(models.Model):
         return self.start_date <= day <= self.end_date
 
 
-SlotKey = tuple[int, dt.date, dt.time]  # (window id, date, start) of one slot
+SlotKey = tuple[int, str, dt.date, dt.time]  # (window id, service, date, start) of one slot
 
 
 def _slots_matching(keys: Iterable[SlotKey]) -> Q:
     """Return a Q for exactly the slots ``keys`` (not the cross product of their windows, dates and starts)."""
     match = Q(pk__in=[])  # no slot: matches nothing
-    for window_id, day, start in keys:
-        match |= Q(window_id=window_id, date=day, start=start)
+    for window_id, service, day, start in keys:
+        match |= Q(window_id=window_id, service=service, date=day, start=start)
     return match
 
 
@@ -492,16 +582,21 @@ class SlotCounterQuerySet(models.QuerySet):
     ``free``, inside the caller's transaction.
     """
 
-    def take(self, *, window: "Window", date: dt.date, start: dt.time, capacity: int, seats: int) -> bool:
-        """Take ``seats`` seats with one conditional UPDATE; return whether it worked (R-B6)."""
-        slot = self.filter(window=window, date=date, start=start)
+    def take(
+        self, *, window: "Window", date: dt.date, start: dt.time, capacity: int, seats: int,
+        service: str = Service.PICKUP,
+    ) -> bool:
+        """Take ``seats`` seats of ``service``'s slot with one conditional UPDATE; return whether it worked (R-B6)."""
+        slot = self.filter(window=window, service=service, date=date, start=start)
         take = {"booked": models.F("booked") + seats, "capacity": capacity}
         if slot.filter(booked__lte=capacity - seats).update(**take) == 1:
             return True
         # No counter yet (the slot's first booking), or the seats are gone:
         # make sure the counter exists (get_or_create waits for a racing
         # insert), then ask again with the same conditional UPDATE.
-        counter, _created = self.get_or_create(window=window, date=date, start=start, defaults={"capacity": capacity})
+        counter, _created = self.get_or_create(
+            window=window, service=service, date=date, start=start, defaults={"capacity": capacity}
+        )
         return self.filter(pk=counter.pk, booked__lte=capacity - seats).update(**take) == 1
 
     def lock(self, keys: Iterable[SlotKey]) -> list["SlotCounter"]:
@@ -523,7 +618,7 @@ class SlotCounterQuerySet(models.QuerySet):
         """
         seats, leaving = {}, set()
         for booking in bookings:
-            key = (booking.window_id, booking.date, booking.start)
+            key = (booking.window_id, booking.service, booking.date, booking.start)
             seats[key] = seats.get(key, 0) + booking.party_size
             leaving.add(booking.pk)
         counters = self.lock(seats)
@@ -535,14 +630,14 @@ class SlotCounterQuerySet(models.QuerySet):
             Booking.objects.filter(_slots_matching(seats), status__in=rules.SEAT_HOLDING_STATUSES)
             .exclude(pk__in=leaving)
             .order_by()
-            .values_list("window_id", "date", "start")
+            .values_list("window_id", "service", "date", "start")
             .annotate(seats=models.Sum("party_size"))
         )
-        for window_id, day, start, taken in rows:
-            held[(window_id, day, start)] = taken
+        for window_id, service, day, start, taken in rows:
+            held[(window_id, service, day, start)] = taken
         drifted = []
         for counter in counters:
-            key = (counter.window_id, counter.date, counter.start)
+            key = (counter.window_id, counter.service, counter.date, counter.start)
             if counter.booked - seats[key] != held[key]:
                 drifted.append(counter)
                 logger.warning(
@@ -563,6 +658,7 @@ class SlotCounter(models.Model):
     """
 
     window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="slot_counters")
+    service = models.CharField(max_length=30, choices=Service, default=Service.PICKUP)
     date = models.DateField()
     start = models.TimeField()
     capacity = models.PositiveSmallIntegerField()
@@ -572,12 +668,12 @@ class SlotCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["window", "date", "start"], name="slot_counter_unique"),
+            models.UniqueConstraint(fields=["window", "service", "date", "start"], name="slot_counter_unique"),
             models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="slot_counter_not_overbooked"),
         ]
 
     def __str__(self):
-        return f"{self.window.code} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
+        return f"{self.window.code} {self.service} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
 
 
 # Who comes to pick up the card (R-B4): ``Attendance`` lives in eligibility.rules, the one
@@ -590,7 +686,7 @@ class BookingQuerySet(models.QuerySet):
 
 
 class Booking(models.Model):
-    """A card-pickup booking (受取予約, R-B4, R-B10)."""
+    """A booking of a service: card pickup (受取予約, R-B4, R-B10) or application support (R-A5)."""
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
@@ -603,6 +699,7 @@ class Booking(models.Model):
     ACTIVE_STATUSES = (Status.BOOKED, Status.CHECKED_IN, Status.AFFECTED)
 
     code = models.CharField(_("reservation code"), max_length=8, unique=True)
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
     window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="bookings")
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
@@ -636,6 +733,11 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["window", "date", "start"])]
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1, party_size__lte=4), name="booking_party_size"),
+            # R-A5: application support never by a proxy.
+            models.CheckConstraint(
+                condition=~Q(service=Service.APPLICATION_SUPPORT, attendance=Attendance.PROXY),
+                name="booking_support_no_proxy",
+            ),
             models.CheckConstraint(
                 condition=~Q(email="", phone="") | Q(anonymised_at__isnull=False), name="booking_has_contact"
             ),
@@ -659,11 +761,14 @@ class Booking(models.Model):
         ``people`` saves the query when the caller already has them.
         """
         people = self.people.all() if people is None else people
-        return booking_checklist(
-            self.attendance,
-            proxy_reason=self.proxy_reason,
-            applicant_age=youngest_age([person.birth_date for person in people], self.date),
-        )
+        applicant_age = youngest_age([person.birth_date for person in people], self.date)
+        if self.service == Service.APPLICATION_SUPPORT:
+            return application_support_checklist(self.attendance, applicant_age=applicant_age)  # R-A6
+        return booking_checklist(self.attendance, proxy_reason=self.proxy_reason, applicant_age=applicant_age)
+
+    @property
+    def is_support(self):
+        return self.service == Service.APPLICATION_SUPPORT
 
 
 class BookingQuota(models.Model):
@@ -692,7 +797,8 @@ class BookingPerson(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="people")
     position = models.PositiveSmallIntegerField()
-    notice_number = models.CharField(_("issuance notice number"), max_length=30)
+    # Empty for application support (R-A5: nobody has a notice before applying).
+    notice_number = models.CharField(_("issuance notice number"), max_length=30, blank=True)
     name = models.CharField(_("name"), max_length=100)
     kana = models.CharField(_("name in katakana"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
@@ -704,7 +810,9 @@ class BookingPerson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["booking", "position"], name="booking_person_position"),
             models.UniqueConstraint(
-                fields=["notice_number"], condition=Q(active=True), name="one_active_booking_per_notice_number"
+                fields=["notice_number"],
+                condition=Q(active=True) & ~Q(notice_number=""),
+                name="one_active_booking_per_notice_number",
             ),
         ]
 

@@ -47,7 +47,7 @@ from reservations.booking.forms import (
     proxy_age_errors,
     proxy_reason_errors,
 )
-from reservations.models import Attendance, Ward, Window
+from reservations.models import Attendance, Service, Ward, Window
 
 # The session keys of the resident's booking path (booking.views).
 START = "booking_start"
@@ -93,6 +93,8 @@ class BookingData:
     # Who asks, for the daily limits (booking.limits.client_key): a salted hash of the client's
     # network; "" when not limited (staff, partner systems of RATE_LIMIT_EXEMPT, scripts).
     client: str = ""
+    # What for (rules.Service): pickup (§2) or application support (§8).
+    service: str = Service.PICKUP
 
     @classmethod
     def from_session(cls, session: Mapping, language: str) -> "BookingData | None":

@@ -23,7 +23,7 @@ from reservations.booking import limits
 from reservations.booking.forms import proxy_age_errors
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
-from reservations.models import Attendance, Booking, BookingEvent, BookingPerson, Message, SlotCounter, Window
+from reservations.models import Attendance, Booking, BookingEvent, BookingPerson, Message, Service, SlotCounter, Window
 from reservations.schedule import calendars
 
 T = TypeVar("T")
@@ -70,31 +70,52 @@ def problem_message(problem: str) -> str:
         "party_too_large": _("This window serves fewer people at one time than your party. Book fewer people per booking, or choose the City Hall window."),
         "full": _("This time is fully booked. Choose another time."),
         "ward_not_served": _("This window does not serve your ward. Residents pick up at their own ward office or at the City Hall window."),
+        "support_not_served": _("Application support is given only at the ward office of the ward you are registered in. Choose your own ward office."),
+        "walk_in": _("This ward office takes no bookings for application support: come during its hours without a booking."),
+        "not_offered": _("This window does not offer this service."),
+        "slot_too_soon": _("This time starts too soon. Same-day bookings are for times at least 30 minutes from now. Choose a later time."),
     }
     if problem in messages:
         return messages[problem]
     return _("The window is closed on this day: %(reason)s.") % {"reason": rules.closed_reason_label(problem)}
 
 
-PROBLEM_FIELDS = {"unknown_slot": "start", "slot_closed": "start", "party_too_large": "people", "ward_not_served": "window"}
+PROBLEM_FIELDS = {
+    "unknown_slot": "start", "slot_closed": "start", "slot_too_soon": "start", "party_too_large": "people",
+    "ward_not_served": "window", "support_not_served": "window", "walk_in": "window", "not_offered": "window",
+}
 
 
 def _today(now: dt.datetime) -> dt.date:
     return timezone.localdate(now)
 
 
-def _day_availability(window: Window, day: dt.date, now: dt.datetime) -> rules.DayAvailability:
+def _day_availability(window: Window, day: dt.date, now: dt.datetime, service: str) -> rules.DayAvailability:
     # The day's rules from the database; its seats are left to _take_seats' conditional UPDATE.
-    return calendars.window_availability(window, day, day, today=_today(now), seats=False)[0]
+    return calendars.window_availability(window, day, day, today=_today(now), seats=False, service=service, now=now)[0]
+
+
+def window_problem(window: Window, ward: str, service: str) -> str | None:
+    """Return why ``window`` cannot take a booking of ``service`` from a resident of ``ward`` (R-W4, R-A2, R-A4), or None."""
+    offer = window.offer(service)
+    if offer is None:
+        return "support_not_served" if service == Service.APPLICATION_SUPPORT else "not_offered"
+    if not window.serves(ward, service):
+        return "support_not_served" if service == Service.APPLICATION_SUPPORT else "ward_not_served"
+    if offer.walk_in:
+        return "walk_in"
+    return None
 
 
 def _check_slot(
-    window: Window, day: dt.date, start: dt.time, party_size: int, ward: str, now: dt.datetime
+    window: Window, day: dt.date, start: dt.time, party_size: int, ward: str, now: dt.datetime,
+    service: str = Service.PICKUP,
 ) -> rules.SlotAvailability:
-    """Raise BookingRefused unless the slot can take the party now (apart from seats)."""
-    if not window.serves(ward):
-        raise BookingRefused({"window": [problem_message("ward_not_served")]})
-    availability = _day_availability(window, day, now)
+    """Raise BookingRefused unless the slot of ``service`` can take the party now (apart from seats)."""
+    problem = window_problem(window, ward, service)
+    if problem:
+        raise BookingRefused({"window": [problem_message(problem)]})
+    availability = _day_availability(window, day, now, service)
     problem = rules.slot_problem(availability, start, party_size)
     if problem and problem != "full":
         raise BookingRefused({PROBLEM_FIELDS.get(problem, "date"): [problem_message(problem)]})
@@ -102,9 +123,13 @@ def _check_slot(
     return slot
 
 
-def _take_seats(window: Window, day: dt.date, start: dt.time, capacity: int, party_size: int) -> bool:
-    """Take ``party_size`` seats of the slot (SlotCounter.objects.take, R-B6); return whether it worked."""
-    taken = SlotCounter.objects.take(window=window, date=day, start=start, capacity=capacity, seats=party_size)
+def _take_seats(
+    window: Window, day: dt.date, start: dt.time, capacity: int, party_size: int, service: str = Service.PICKUP
+) -> bool:
+    """Take ``party_size`` seats of the slot (SlotCounter.objects.take, R-B6, R-A7); return whether it worked."""
+    taken = SlotCounter.objects.take(
+        window=window, date=day, start=start, capacity=capacity, seats=party_size, service=service
+    )
     if taken:  # a refused attempt changes nothing, so it leaves the cached availability alone
         calendars.invalidate_availability([window.code])
     return taken
@@ -117,12 +142,13 @@ def _free_seats(*bookings: Booking) -> None:
 
 
 def alternatives_for(
-    window: Window, day: dt.date, start: dt.time, party_size: int, now: dt.datetime, limit: int = 5
+    window: Window, day: dt.date, start: dt.time, party_size: int, now: dt.datetime, limit: int = 5,
+    service: str = Service.PICKUP,
 ) -> list[tuple[Window, dt.date, rules.SlotAvailability]]:
-    """Return up to ``limit`` (window, date, slot) nearest to the wanted one with enough seats."""
-    first, last = calendars.booking_window(_today(now))
+    """Return up to ``limit`` (window, date, slot) of ``service`` nearest to the wanted one with enough seats."""
+    first, last = calendars.booking_window(_today(now), window, service)
     # Suggestions may come from the shared cache: the booking of one re-checks.
-    days = calendars.cached_window_availability(window, first, last, today=_today(now))
+    days = calendars.cached_window_availability(window, first, last, today=_today(now), service=service, now=now)
     wanted = dt.datetime.combine(day, start)
     return [(window, d, slot) for d, slot in rules.nearest_free_slots(wanted, days, party_size, limit)]
 
@@ -133,7 +159,7 @@ NOTICE_NUMBER_REPEATED = _lazy("Each person needs their own issuance notice numb
 def _duplicate_notice_errors(
     people: Sequence[PersonData], exclude_booking: Booking | None = None
 ) -> dict[str, list]:
-    numbers = [person.notice_number for person in people]
+    numbers = [person.notice_number for person in people if person.notice_number]
     errors = {}
     for index in rules.repeated_positions(numbers):
         errors[f"people.{index}.notice_number"] = [NOTICE_NUMBER_REPEATED]
@@ -199,11 +225,11 @@ def booking_create(
 
     def work() -> Booking:
         limits.claim(data, now=now, actor=actor)  # issue #18: daily limits, counted in this transaction
-        slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now)
+        slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now, data.service)
         errors = _duplicate_notice_errors(data.people)
         if errors:
             raise BookingRefused(errors)
-        if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size):
+        if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size, data.service):
             raise _Full()
         booking = _new_booking(data, slot, token=token, actor=actor)
         _create_people(booking, data.people)
@@ -221,7 +247,7 @@ def booking_create(
         if existing is not None:
             return existing
         if isinstance(exc, _Full):
-            raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now))
+            raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now, service=data.service))
         raise
 
 
@@ -229,8 +255,17 @@ class _Full(Exception):
     pass
 
 
+def _service_rules(service: str) -> rules.ServiceRules:
+    return rules.service_rules(service, pickup_lead_days=settings.BOOKING_LEAD_DAYS,
+                               support_lead_minutes=settings.APPLICATION_SUPPORT_LEAD_MINUTES)
+
+
 def _check_attendance(data: BookingData) -> None:
-    """R-E5: children under 15 come with their legal representative."""
+    """R-E5: children under 15 come with their legal representative; R-A5: application support never by proxy."""
+    if data.attendance not in _service_rules(data.service).attendances:
+        raise BookingRefused({"attendance": [_(
+            "Application support is for the applicant in person, or with their legal representative; a proxy cannot apply."
+        )]})
     if rules.attendance_problem(data.attendance, [p.birth_date for p in data.people], data.date):
         raise BookingRefused({"attendance": [_(
             "Children under 15 come with their legal representative: choose “The applicant with a legal representative”."
@@ -257,6 +292,7 @@ def _check_proxy_age_on(booking: Booking, day: dt.date) -> None:
 def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor) -> Booking:
     return Booking.objects.create(
         code=_new_code(),
+        service=data.service,
         window=data.window,
         date=data.date,
         start=data.start,
@@ -399,11 +435,12 @@ def booking_reschedule(
             raise NotChangeable()
         if (locked.window_id, locked.date, locked.start) == (window.pk, date, start):
             return locked
-        slot = _check_slot(window, date, start, locked.party_size, locked.ward, now)
+        # R-A7: a move stays within its service, at a window that may take it.
+        slot = _check_slot(window, date, start, locked.party_size, locked.ward, now, locked.service)
         if date != locked.date:
             _check_proxy_age_on(locked, date)
         _lock_counters_in_order(locked, window, date, start, slot.capacity)
-        if not _take_seats(window, date, start, slot.capacity, locked.party_size):
+        if not _take_seats(window, date, start, slot.capacity, locked.party_size, locked.service):
             raise _Full()
         before = _slot_label(locked.window.code, locked.date, locked.start)
         if locked.status != Booking.Status.AFFECTED:
@@ -418,7 +455,7 @@ def booking_reschedule(
     try:
         return _atomically(work)
     except _Full:
-        raise SlotFull(alternatives_for(window, date, start, booking.party_size, now))
+        raise SlotFull(alternatives_for(window, date, start, booking.party_size, now, service=booking.service))
 
 
 def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, start: dt.time, capacity: int) -> None:
@@ -426,8 +463,11 @@ def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, sta
     Lock the old and the new slot's counters in primary-key order, so two
     moves in opposite directions wait for each other instead of deadlocking.
     """
-    SlotCounter.objects.get_or_create(window=window, date=date, start=start, defaults={"capacity": capacity})
-    SlotCounter.objects.lock([(window.pk, date, start), (booking.window_id, booking.date, booking.start)])
+    service = booking.service
+    SlotCounter.objects.get_or_create(
+        window=window, service=service, date=date, start=start, defaults={"capacity": capacity}
+    )
+    SlotCounter.objects.lock([(window.pk, service, date, start), (booking.window_id, service, booking.date, booking.start)])
 
 
 def booking_transition(

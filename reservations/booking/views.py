@@ -317,7 +317,7 @@ def _confirm(request: HttpRequest, data: BookingData, context: dict) -> HttpResp
 
 
 def _slot_end(data):
-    return (dt.datetime.combine(data.date, data.start) + dt.timedelta(minutes=data.window.slot_minutes)).time()
+    return data.window.offer(data.service).slot_end(data.date, data.start)
 
 
 def _proxy_title(number):
@@ -506,7 +506,7 @@ def _move_confirmation(request: HttpRequest, booking: Booking) -> HttpResponse:
     except Invalid:
         messages.error(request, _("Choose a day and a time from the calendar."))
         return redirect("reservations:manage_move")
-    end = (dt.datetime.combine(slot.date, slot.start) + dt.timedelta(minutes=slot.window.slot_minutes)).time()
+    end = slot.window.offer(booking.service).slot_end(slot.date, slot.start)
     return render(request, "reservations/manage_move_confirm.html", {"booking": booking, "slot": slot, "end": end})
 
 

@@ -9,7 +9,8 @@ public names so that callers write ``rules.day_schedule`` whatever the module.
 - ``booking``: what a party may book (R-B4, R-B6) and when it may still change;
 - ``lifecycle``: staff actions at the counter (R-B10), the words for every action,
   and day/month figures;
-- ``impact``: bookings a closure or capacity cut makes impossible (R-B9).
+- ``impact``: bookings a closure or capacity cut makes impossible (R-B9);
+- ``services``: what differs between pickup (§2) and application support (§8).
 """
 
 from reservations.rules.booking import (  # noqa: F401
@@ -87,6 +88,15 @@ from reservations.rules.schedule import (  # noqa: F401
     slots_between,
     slots_closed_by,
     window_serves_ward,
+)
+from reservations.rules.services import (  # noqa: F401
+    BookingMode,
+    Service,
+    ServiceRules,
+    earliest_start,
+    first_bookable_day,
+    service_rules,
+    service_window_serves,
 )
 from reservations.rules.words import (  # noqa: F401
     closed_reason_label,

@@ -51,8 +51,10 @@ def slot_problem(day: DayAvailability, start: time, party_size: int) -> str | No
     Return why ``party_size`` people cannot book the slot starting at
     ``start`` of the DayAvailability ``day``, or None when they can:
     the day's reason (too_soon, beyond_horizon, closed reasons, blocked),
-    "unknown_slot", "slot_closed" (taken away by a partial closure), "party_too_large" (more people than the slot ever
-    holds) or "full" (not enough seats left now).
+    "unknown_slot", "slot_closed" (taken away by a partial closure),
+    "slot_too_soon" (it starts sooner than the lead time, R-A4),
+    "party_too_large" (more people than the slot ever holds) or "full"
+    (not enough seats left now).
     """
     if day.reason and day.reason != UnbookableReason.FULL:
         return str(day.reason)
@@ -61,6 +63,8 @@ def slot_problem(day: DayAvailability, start: time, party_size: int) -> str | No
         return "unknown_slot"
     if slot.closed:
         return "slot_closed"
+    if slot.too_soon:
+        return "slot_too_soon"
     if party_size > slot.capacity:
         return "party_too_large"
     if party_size > slot.remaining:

@@ -43,6 +43,7 @@ class UnbookableReason(StrEnum):
     BEYOND_HORIZON = "beyond_horizon"
     BLOCKED = "blocked"
     FULL = "full"
+    WALK_IN = "walk_in"  # the window takes no bookings for the service (R-A4)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ class SlotAvailability(NamedTuple):
     remaining: int
     # A slot of an open day taken away by a partial closure: listed with no seats left.
     closed: bool = False
+    # A slot that starts sooner than the service's lead time (R-A4): listed with no seats left.
+    too_soon: bool = False
 
 
 @dataclass(frozen=True)
@@ -401,21 +404,30 @@ def day_availability(
     blocked: bool = False,
     lead_days: int = 1,
     horizon_days: int = 30,
+    earliest: datetime | None = None,
+    walk_in: bool = False,
 ) -> DayAvailability:
     """
     Return the DayAvailability of one scheduled day.
 
     ``capacity`` is the seats per slot that day (the window's, or the day's
     override); ``booked`` maps a slot's start time to the seats taken.
-    The reason of an unbookable day is the first of: too_soon,
+    ``earliest`` (a naive Japan-time datetime) is the first slot start
+    bookable now: a slot that starts sooner is listed with no seats left
+    (R-A4: same-day booking from 30 minutes ahead). ``walk_in``: the window
+    takes no bookings (R-A4), every day answers "walk_in".
+    The reason of an unbookable day is the first of: walk_in, too_soon,
     beyond_horizon (R-B2), the schedule's closed reason (R-W2 … R-W6),
-    blocked (R-B2), full (R-B6). Slots are listed, full ones included, only
-    for an open, unblocked day inside the horizon.
+    blocked (R-B2), too_soon (every slot too soon), full (R-B6). Slots are
+    listed, full ones included, only for an open, unblocked day inside the
+    horizon that takes bookings.
     """
     booked = booked or {}
     first, last = booking_window(today, lead_days=lead_days, horizon_days=horizon_days)
     day = schedule_day.date
-    if day < first:
+    if walk_in:
+        reason = UnbookableReason.WALK_IN
+    elif day < first:
         reason = UnbookableReason.TOO_SOON
     elif day > last:
         reason = UnbookableReason.BEYOND_HORIZON
@@ -424,29 +436,34 @@ def day_availability(
     elif blocked:
         reason = UnbookableReason.BLOCKED
     else:
-        open_slots = [
-            SlotAvailability(
-                start=slot.start,
-                end=slot.end,
-                capacity=capacity,
-                remaining=max(capacity - booked.get(slot.start, 0), 0),
-            )
-            for slot in schedule_day.slots
-        ]
-        closed_slots = [
-            SlotAvailability(start=slot.start, end=slot.end, capacity=capacity, remaining=0, closed=True)
-            for slot in slots_closed_by(schedule_day)
-        ]
-        slots = tuple(sorted(open_slots + closed_slots, key=lambda slot: slot.start))
+        slots = _slots_of_day(schedule_day, capacity, booked, earliest)
         bookable = any(slot.remaining > 0 for slot in slots)
-        return DayAvailability(
-            date=day,
-            bookable=bookable,
-            reason=None if bookable else UnbookableReason.FULL,
-            slots=slots,
-            schedule=schedule_day,
-        )
+        if bookable:
+            reason = None
+        elif slots and all(slot.too_soon or slot.closed for slot in slots) and any(s.too_soon for s in slots):
+            reason = UnbookableReason.TOO_SOON
+        else:
+            reason = UnbookableReason.FULL
+        return DayAvailability(date=day, bookable=bookable, reason=reason, slots=slots, schedule=schedule_day)
     return DayAvailability(date=day, bookable=False, reason=str(reason), schedule=schedule_day)
+
+
+def _slots_of_day(
+    schedule_day: DaySchedule, capacity: int, booked: Mapping[time, int], earliest: datetime | None
+) -> tuple[SlotAvailability, ...]:
+    """The SlotAvailability of an open day: open slots with their seats, closed and too-soon ones with none."""
+    day = schedule_day.date
+    open_slots = []
+    for slot in schedule_day.slots:
+        if earliest is not None and datetime.combine(day, slot.start) < earliest:
+            open_slots.append(SlotAvailability(slot.start, slot.end, capacity, 0, too_soon=True))
+        else:
+            open_slots.append(SlotAvailability(slot.start, slot.end, capacity, max(capacity - booked.get(slot.start, 0), 0)))
+    closed_slots = [
+        SlotAvailability(start=slot.start, end=slot.end, capacity=capacity, remaining=0, closed=True)
+        for slot in slots_closed_by(schedule_day)
+    ]
+    return tuple(sorted(open_slots + closed_slots, key=lambda slot: slot.start))
 
 
 def window_serves_ward(kind: str, window_ward: str, resident_ward: str | None) -> bool:

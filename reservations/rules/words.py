@@ -59,6 +59,7 @@ def closed_reason_label(reason: str | None) -> str:
         UnbookableReason.BEYOND_HORIZON: _("Not yet open for booking (up to 30 days ahead)"),
         UnbookableReason.BLOCKED: _("Bookings are not accepted for this day"),
         UnbookableReason.FULL: _("Fully booked"),
+        UnbookableReason.WALK_IN: _("No bookings: come without a booking"),
     }
     return labels.get(reason, "")
 

@@ -15,10 +15,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from reservations import rules
-from reservations.models import BookingBlock, CapacityOverride, Closure, RecurringClosure, SlotCounter
+from reservations.models import BookingBlock, CapacityOverride, Closure, RecurringClosure, Service, SlotCounter
+
+PICKUP = Service.PICKUP
 
 logger = logging.getLogger(__name__)
 
@@ -28,38 +31,74 @@ def _recurring_for(window):
     return tuple(item.as_rule() for item in queryset)
 
 
-def window_schedule(window, start, end):
-    """Return the rules.DaySchedule of every day from ``start`` to ``end`` for ``window``."""
+def window_schedule(window, start, end, service=PICKUP):
+    """
+    Return the rules.DaySchedule of every day from ``start`` to ``end`` for
+    ``service`` at ``window`` (its own opening rules and slots; the window's
+    closures apply to every service, R-A3).
+    """
     closures = tuple(c.as_rule() for c in Closure.objects.for_window(window).overlapping(start, end))
     return rules.schedule(
         start,
         end,
-        window.calendar(),
+        window.calendar(service),
         recurring=_recurring_for(window),
         closures=closures,
         holidays=rules.japanese_holidays(start, end, language=get_language() or "ja"),
     )
 
 
-def booked_seats(window, start, end):
-    """Return {(date, slot start): seats taken} for ``window`` from the slot counters (R-B6)."""
-    rows = SlotCounter.objects.filter(window=window, date__range=(start, end), booked__gt=0)
+def booked_seats(window, start, end, service=PICKUP):
+    """Return {(date, slot start): seats taken} of ``service`` at ``window`` from the slot counters (R-B6)."""
+    rows = SlotCounter.objects.filter(window=window, service=service, date__range=(start, end), booked__gt=0)
     return {(date, slot_start): booked for date, slot_start, booked in rows.values_list("date", "start", "booked")}
 
 
-def window_availability(window, start, end, *, today, seats=True):
+def booking_terms(window, service=PICKUP):
+    """Return (lead days, lead minutes, horizon days) of ``service`` at ``window``: its own, else the settings (R-B2, R-A4)."""
+    policy = rules.service_rules(
+        service,
+        pickup_lead_days=settings.BOOKING_LEAD_DAYS,
+        support_lead_minutes=settings.APPLICATION_SUPPORT_LEAD_MINUTES,
+    )
+    offer = window.offer(service)
+
+    def own(name, default):
+        value = getattr(offer, name, None)
+        return default if value is None else value
+
+    return own("lead_days", policy.lead_days), own("lead_minutes", policy.lead_minutes), own(
+        "horizon_days", settings.BOOKING_HORIZON_DAYS
+    )
+
+
+def earliest_start(window, service=PICKUP, now=None):
+    """Return the earliest bookable slot start of ``service`` at ``window`` now (naive Japan time), or None for a whole-day lead."""
+    lead_days, lead_minutes, _horizon = booking_terms(window, service)
+    if not lead_minutes:
+        return None
+    local = timezone.localtime(now).replace(tzinfo=None)
+    return rules.earliest_start(local, lead_days=lead_days, lead_minutes=lead_minutes)
+
+
+def window_availability(window, start, end, *, today, seats=True, service=PICKUP, now=None):
     """
     Return the rules.DayAvailability of every day from ``start`` to ``end``
-    for ``window``. With ``seats=False`` the seats taken are not read (every
-    slot shows its full capacity): for the booking's own check, where the
-    seat counter's conditional UPDATE decides (R-B6).
+    for ``service`` at ``window``. With ``seats=False`` the seats taken are
+    not read (every slot shows its full capacity): for the booking's own
+    check, where the seat counter's conditional UPDATE decides (R-B6). A
+    walk-in window answers "walk_in" on every day (R-A4); a slot sooner than
+    the service's lead time in minutes has no seats (R-A4).
     """
-    days = window_schedule(window, start, end)
-    overrides = capacity_overrides(window, start, end)
-    blocks = list(BookingBlock.objects.for_window(window).overlapping(start, end))
+    offer = window.offer(service)
+    days = window_schedule(window, start, end, service)
+    overrides = capacity_overrides(window, start, end, service)
+    blocks = list(BookingBlock.objects.for_window(window, service).overlapping(start, end))
     taken = {}
-    for (date, slot_start), count in (booked_seats(window, start, end) if seats else {}).items():
+    for (date, slot_start), count in (booked_seats(window, start, end, service) if seats else {}).items():
         taken.setdefault(date, {})[slot_start] = count
+    lead_days, _lead_minutes, horizon_days = booking_terms(window, service)
+    earliest = earliest_start(window, service, now)
     result = []
     for day in days:
         booked = taken.get(day.date, {})
@@ -67,33 +106,42 @@ def window_availability(window, start, end, *, today, seats=True):
             rules.day_availability(
                 day,
                 today=today,
-                capacity=overrides.get(day.date, window.capacity),
+                capacity=overrides.get(day.date, offer.capacity),
                 booked=booked,
                 blocked=any(block.covers(day.date) for block in blocks),
-                lead_days=settings.BOOKING_LEAD_DAYS,
-                horizon_days=settings.BOOKING_HORIZON_DAYS,
+                lead_days=lead_days,
+                horizon_days=horizon_days,
+                earliest=earliest,
+                walk_in=offer.walk_in,
             )
         )
     return result
 
 
-def booking_window(today):
-    """Return (first, last) bookable dates under the settings (R-B2)."""
-    return rules.booking_window(
-        today, lead_days=settings.BOOKING_LEAD_DAYS, horizon_days=settings.BOOKING_HORIZON_DAYS
+def booking_window(today, window=None, service=PICKUP):
+    """Return (first, last) bookable dates of ``service`` (at ``window``: its own terms) under the settings (R-B2, R-A4)."""
+    if window is None:
+        lead_days = rules.service_rules(service, pickup_lead_days=settings.BOOKING_LEAD_DAYS).lead_days
+        horizon_days = settings.BOOKING_HORIZON_DAYS
+    else:
+        lead_days, _minutes, horizon_days = booking_terms(window, service)
+    return rules.booking_window(today, lead_days=lead_days, horizon_days=horizon_days)
+
+
+def capacity_overrides(window, start, end, service=PICKUP):
+    """Return {date: capacity} of ``service``'s per-date overrides at ``window`` from ``start`` to ``end``."""
+    return dict(
+        CapacityOverride.objects.filter(window=window, service=service, date__range=(start, end)).values_list(
+            "date", "capacity"
+        )
     )
 
 
-def capacity_overrides(window, start, end):
-    """Return {date: capacity} of the window's per-date overrides from ``start`` to ``end``."""
-    return dict(CapacityOverride.objects.filter(window=window, date__range=(start, end)).values_list("date", "capacity"))
-
-
-def capacity_on(window, day, overrides=None):
-    """Return the seats per slot of ``window`` on ``day`` (its override, else the window's, R-W7)."""
+def capacity_on(window, day, overrides=None, service=PICKUP):
+    """Return the seats per slot of ``service`` at ``window`` on ``day`` (its override, else the service's, R-W7)."""
     if overrides is None:
-        overrides = capacity_overrides(window, day, day)
-    return overrides.get(day, window.capacity)
+        overrides = capacity_overrides(window, day, day, service)
+    return overrides.get(day, window.offer(service).capacity)
 
 
 # --- The shared availability cache ----------------------------------------------
@@ -174,16 +222,21 @@ def unpack(data):
     return pickle.loads(zlib.decompress(data))
 
 
-def cached_window_availability(window, start, end, *, today):
+def cached_window_availability(window, start, end, *, today, service=PICKUP, now=None):
     """
-    Return window_availability(window, start, end, today=today), from the
-    shared cache when a fresh entry exists (for pages and suggestions; never
-    for the booking itself).
+    Return window_availability(window, start, end, today=today, service=service),
+    from the shared cache when a fresh entry exists (for pages and
+    suggestions; never for the booking itself). A lead time in minutes
+    (R-A4) keys the entry by the minute of its earliest start.
     """
-    packed, ticket = cache_lookup(window.code, "days", today.isoformat(), start.isoformat(), end.isoformat())
+    earliest = earliest_start(window, service, now)
+    parts = [today.isoformat(), start.isoformat(), end.isoformat()]
+    if service != PICKUP:  # pickup's keys stay as they were
+        parts += [service, earliest.isoformat(timespec="minutes") if earliest else ""]
+    packed, ticket = cache_lookup(window.code, "days", *parts)
     if packed is not None:
         return unpack(packed)
-    days = window_availability(window, start, end, today=today)
+    days = window_availability(window, start, end, today=today, service=service, now=now)
     cache_store(ticket, pack(days))
     return days
 

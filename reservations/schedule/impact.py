@@ -26,6 +26,7 @@ from reservations.models import (
     Closure,
     RecurringClosure,
     Window,
+    WindowService,
 )
 
 
@@ -36,53 +37,65 @@ def affected_bookings(
     *,
     extra_closure: Closure | None = None,
     capacity_override: CapacityOverride | None = None,
+    service: str | None = None,
+    offer: WindowService | None = None,
 ) -> list[Booking]:
     """
     Return the booked bookings from ``start_date`` to ``end_date`` (None: no
-    end) of ``window`` (None: every window) that the calendar cannot hold
-    once ``extra_closure`` (a Closure) and ``capacity_override`` (a
-    CapacityOverride), saved or not, are in force. Days before today are
-    left alone.
+    end) of ``window`` (None: every window) and ``service`` (None: every
+    service) that the calendar cannot hold once ``extra_closure`` (a
+    Closure) and ``capacity_override`` (a CapacityOverride), saved or not,
+    are in force. Days before today are left alone. A closure hits the
+    bookings of every service of its windows (R-A3, R-A7).
 
-    A Window instance passed as ``window`` counts with its own capacity,
-    slot length and holiday setting, so an unsaved capacity cut can be
-    previewed; its opening rules are read from the database.
+    ``offer``, a WindowService saved or not (a capacity cut), counts with its
+    own values; opening rules are read from the database.
 
-    Six queries at most, whatever the number of days and bookings.
+    Seven queries at most, whatever the number of days and bookings.
     """
-    days = _days_with_booked_bookings(window, max(start_date, timezone.localdate()), end_date)
+    days = _days_with_booked_bookings(window, max(start_date, timezone.localdate()), end_date, service)
     if not days:
         return []
-    window_ids = {window_id for window_id, _day in days}
-    first = min(day for _window_id, day in days)
-    last = max(day for _window_id, day in days)
-    windows = _windows_as_changed(window_ids, window)
-    calendars = {pk: w.calendar() for pk, w in windows.items()}
+    window_ids = {window_id for window_id, _service, _day in days}
+    first = min(day for _window_id, _service, day in days)
+    last = max(day for _window_id, _service, day in days)
+    windows = _windows_as_changed(window_ids, offer)
     recurring, closures = _closure_rules(window_ids, first, last, extra_closure)
     capacities = _capacities(window_ids, first, last, capacity_override)
     holidays = rules.japanese_holidays(first, last, language=get_language() or "ja")
     found = []
-    for (window_id, day), group in sorted(days.items(), key=lambda item: (item[0][1], windows[item[0][0]].sort_order)):
+    ordered = sorted(days.items(), key=lambda item: (item[0][2], windows[item[0][0]].sort_order, item[0][1]))
+    for (window_id, booked_service, day), group in ordered:
+        owner = windows[window_id]
+        offer = owner.offer(booked_service)
+        if offer is None:  # the window no longer offers the service: nothing can hold these bookings
+            found.extend(_with_window(group, owner, only_booked=True))
+            continue
         schedule_day = rules.day_schedule(
             day,
-            calendars[window_id],
-            recurring=[rule for owner, rule in recurring if owner in (None, window_id)],
-            closures=[rule for owner, rule in closures if owner in (None, window_id)],
+            owner.calendar(booked_service),
+            recurring=[rule for pk, rule in recurring if pk in (None, window_id)],
+            closures=[rule for pk, rule in closures if pk in (None, window_id)],
             holidays=holidays,
         )
-        capacity = capacities.get((window_id, day), windows[window_id].capacity)
-        for booking in rules.bookings_made_impossible(group, schedule_day, capacity):
-            booking.window = windows[window_id]
-            found.append(booking)
+        capacity = capacities.get((window_id, booked_service, day), offer.capacity)
+        found.extend(_with_window(rules.bookings_made_impossible(group, schedule_day, capacity), owner))
     return found
 
 
+def _with_window(bookings: Iterable[Booking], window: Window, only_booked: bool = False) -> list[Booking]:
+    chosen = [b for b in bookings if not only_booked or b.status == Booking.Status.BOOKED]
+    for booking in chosen:
+        booking.window = window
+    return chosen
+
+
 def _days_with_booked_bookings(
-    window: Window | None, start_date: dt.date, end_date: dt.date | None
-) -> dict[tuple[int, dt.date], list[Booking]]:
+    window: Window | None, start_date: dt.date, end_date: dt.date | None, service: str | None = None
+) -> dict[tuple[int, str, dt.date], list[Booking]]:
     """
-    Return the seat-holding bookings by (window id, day), oldest first, for
-    the days that have a booked booking (only those can change). One query.
+    Return the seat-holding bookings by (window id, service, day), oldest
+    first, for the days that have a booked booking (only those can change). One query.
     """
     if end_date is not None and end_date < start_date:
         return {}
@@ -91,21 +104,24 @@ def _days_with_booked_bookings(
         holders = holders.filter(date__lte=end_date)
     if window is not None:
         holders = holders.filter(window=window.pk)
+    if service is not None:
+        holders = holders.filter(service=service)
     days = {}
     for booking in holders.order_by("date", "start", "created_at", "pk"):
-        days.setdefault((booking.window_id, booking.date), []).append(booking)
+        days.setdefault((booking.window_id, booking.service, booking.date), []).append(booking)
     return {key: group for key, group in days.items() if any(b.status == Booking.Status.BOOKED for b in group)}
 
 
-def _windows_as_changed(window_ids: set[int], window: Window | None) -> dict[int, Window]:
-    """Return the windows by id with their opening rules; ``window``'s unsaved capacity and slots win (two queries)."""
-    windows = {w.pk: w for w in Window.objects.filter(pk__in=window_ids).prefetch_related("opening_rules")}
-    if window is not None and window.pk in windows:
-        # The caller's instance may carry unsaved values (a capacity cut).
-        fresh = windows[window.pk]
-        fresh.capacity = window.capacity
-        fresh.slot_minutes = window.slot_minutes
-        fresh.open_on_holidays = window.open_on_holidays
+def _windows_as_changed(window_ids: set[int], offer: WindowService | None) -> dict[int, Window]:
+    """
+    Return the windows by id with their opening rules and services (three
+    queries); ``offer`` (unsaved capacity or slots) stands in for its saved self.
+    """
+    windows = {w.pk: w for w in Window.objects.filter(pk__in=window_ids).with_rules()}
+    if offer is not None and offer.window_id in windows:
+        fresh = windows[offer.window_id]
+        others = [saved for saved in fresh.offers.all() if saved.service != offer.service]
+        fresh._prefetched_objects_cache["offers"] = [*others, offer]
     return windows
 
 
@@ -132,13 +148,17 @@ def _closure_rules(
 def _capacities(
     window_ids: set[int], first: dt.date, last: dt.date, capacity_override: CapacityOverride | None
 ) -> dict[tuple[int, dt.date], int]:
-    """Return the seats per slot of the days with their own capacity, ``capacity_override`` included (one query)."""
+    """Return the seats per slot of the (window, service, day) with their own capacity, ``capacity_override`` included (one query)."""
     overrides = CapacityOverride.objects.filter(window__in=window_ids, date__range=(first, last))
     if capacity_override is not None and capacity_override.pk is not None:
         overrides = overrides.exclude(pk=capacity_override.pk)
-    capacities = {(window_id, day): seats for window_id, day, seats in overrides.values_list("window", "date", "capacity")}
+    capacities = {
+        (window_id, service, day): seats
+        for window_id, service, day, seats in overrides.values_list("window", "service", "date", "capacity")
+    }
     if capacity_override is not None:
-        capacities[(capacity_override.window_id, capacity_override.date)] = capacity_override.capacity
+        key = (capacity_override.window_id, capacity_override.service, capacity_override.date)
+        capacities[key] = capacity_override.capacity
     return capacities
 
 
@@ -152,6 +172,8 @@ def bookings_in_block(block: BookingBlock) -> list[Booking]:
     bookings = Booking.objects.filter(status=Booking.Status.BOOKED, date__range=(start_date, block.end_date))
     if block.window_id is not None:
         bookings = bookings.filter(window=block.window_id)
+    if block.service:
+        bookings = bookings.filter(service=block.service)
     return list(bookings.select_related("window").order_by("date", "start", "window__sort_order", "pk"))
 
 

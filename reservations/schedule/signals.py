@@ -6,10 +6,10 @@ availability stale once its transaction commits (calendars.invalidate_availabili
 
 from django.db.models.signals import post_delete, post_save
 
-from reservations.models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window
+from reservations.models import BookingBlock, CapacityOverride, Closure, OpeningRule, RecurringClosure, Window, WindowService
 from reservations.schedule import calendars
 
-CALENDAR_MODELS = (Window, OpeningRule, RecurringClosure, Closure, CapacityOverride, BookingBlock)
+CALENDAR_MODELS = (Window, WindowService, OpeningRule, RecurringClosure, Closure, CapacityOverride, BookingBlock)
 
 
 def calendar_changed(sender, **kwargs):

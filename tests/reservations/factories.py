@@ -101,6 +101,12 @@ class WindowFactory(DjangoModelFactory):
     phone = "025-387-1000"
 
 
+def _slot_minutes(window, service):
+    """The slot length of ``service`` at ``window`` (15 for an unsaved window)."""
+    offer = window.offers.filter(service=service).first() if window.pk else None
+    return offer.slot_minutes if offer else 15
+
+
 class BookingFactory(DjangoModelFactory):
     """
     A booking row with ``party_size`` people, written directly: it holds no
@@ -116,9 +122,10 @@ class BookingFactory(DjangoModelFactory):
     window = factory.SubFactory(WindowFactory)
     date = dt.date(2026, 12, 1)
     start = dt.time(9)
+    service = "pickup"
     end = factory.LazyAttribute(
         lambda booking: (dt.datetime.combine(booking.date, booking.start)
-                         + dt.timedelta(minutes=booking.window.slot_minutes)).time()
+                         + dt.timedelta(minutes=_slot_minutes(booking.window, booking.service))).time()
     )
     party_size = 1
     ward = factory.LazyAttribute(lambda booking: booking.window.ward or "chuo")

@@ -24,7 +24,7 @@ def test_window_change_page_shows_its_opening_rules(admin_client):
     window = Window.objects.get(code="cityhall")
     response = admin_client.get(f"{ADMIN}reservations/window/{window.pk}/change/")
     assert response.status_code == 200
-    assert response.context["inline_admin_formsets"][0].formset.queryset.count() == 8
+    assert response.context["inline_admin_formsets"][1].formset.queryset.count() == 8
 
 
 def test_closure_list_filters_by_window_and_date(admin_client):

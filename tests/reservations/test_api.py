@@ -195,7 +195,7 @@ def test_city_hall_availability_on_a_long_saturday(client, frozen_now):
     day = availability(client, "cityhall", "2026-11-28", "2026-11-28")["days"][0]
     assert day["bookable"] is True
     assert [s["start"] for s in day["slots"]][-1] == "17:30"
-    assert day["slots"][0]["capacity"] == Window.objects.get(code="cityhall").capacity
+    assert day["slots"][0]["capacity"] == Window.objects.get(code="cityhall").offers.get(service="pickup").capacity
 
 
 def test_capacity_override_and_booking_block(client, frozen_now):
@@ -234,7 +234,8 @@ def test_availability_query_count_stays_flat(client, frozen_now, django_assert_m
         Closure.objects.create(window=kita, start_date=date(2026, 12, offset), end_date=date(2026, 12, offset),
                                start_time=time(12), end_time=time(13))
     end = date.fromordinal(date(2026, 11, 26).toordinal() + days - 1).isoformat()
-    with django_assert_max_num_queries(7):
+    # +1 since services (issue #14): the window's services are read with its opening rules.
+    with django_assert_max_num_queries(8):
         body = availability(client, "kita", "2026-11-26", end)
     assert len(body["days"]) == days
 
@@ -242,7 +243,7 @@ def test_availability_query_count_stays_flat(client, frozen_now, django_assert_m
 @pytest.mark.parametrize("days", [1, 93])
 def test_schedule_query_count_stays_flat(client, django_assert_max_num_queries, days):
     end = date.fromordinal(date(2026, 12, 1).toordinal() + days - 1).isoformat()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # +1: the window's services (issue #14)
         assert len(schedule(client, "cityhall", "2026-12-01", end).json()["days"]) == days
 
 
