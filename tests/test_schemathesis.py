@@ -47,5 +47,7 @@ def _keep_test_connection():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_conforms_to_its_openapi_document(case):
-    response = case.call_and_validate(checks=CHECKS)
+    # Uncompressed answers: a gzip body (GZipMiddleware, when a generated case asks for it) is not
+    # decoded by the WSGI transport, and its JSON would not be read.
+    response = case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
     event(f"HTTP {response.status_code} ({case.meta.generation.mode.value if case.meta else '?'})")
