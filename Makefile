@@ -40,6 +40,7 @@ run: export SITE_URL := $(SITE_URL)
 run: messages migrate
 	@$(BIN)/python manage.py ensure_local_admin
 	@$(BIN)/python manage.py ensure_demo_staff
+	@$(BIN)/python manage.py ensure_demo_bookings
 	@echo "The portal: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	@# The embedded beat: due messages (reminders) go out every minute beside the server.
 	$(BIN)/python manage.py sweep_messages --every 60 & sweeper=$$!; \
