@@ -100,6 +100,7 @@ from reservations.rules.services import (  # noqa: F401
 )
 from reservations.rules.words import (  # noqa: F401
     closed_reason_label,
+    code_reading,
     describe_hours,
     format_hours,
     format_time,

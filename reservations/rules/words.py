@@ -145,3 +145,39 @@ def describe_hours(calendar: WindowCalendar) -> list[str]:
     else:
         lines.append(_("Closed on national holidays"))
     return lines
+
+
+# --- Reading a reservation code aloud (issue #15) --------------------------------------------
+#
+# The code (Crockford base32: digits and letters without I, L, O, U) is read out to a caller by the
+# reservation centre. Each character gets one reading that cannot be heard as another: Japanese
+# readings of digits and letters with a well-known word, and the ICAO/NATO words in English. These
+# are phonetics of each language, not translations of one another, so they are two tables.
+
+CODE_READINGS_JA = {
+    "0": "ゼロ", "1": "イチ", "2": "ニ", "3": "サン", "4": "ヨン", "5": "ゴ", "6": "ロク", "7": "ナナ", "8": "ハチ",
+    "9": "キュウ",
+    "A": "エー（アップルのA）", "B": "ビー（ボーイのB）", "C": "シー（キャットのC）", "D": "ディー（デスクのD）",
+    "E": "イー（エッグのE）", "F": "エフ（フラワーのF）", "G": "ジー（ゴルフのG）", "H": "エイチ（ホテルのH）",
+    "J": "ジェイ（ジャパンのJ）", "K": "ケー（キングのK）", "M": "エム（マイクのM）", "N": "エヌ（ノートのN）",
+    "P": "ピー（ピアノのP）", "Q": "キュー（クイーンのQ）", "R": "アール（ラジオのR）", "S": "エス（スポーツのS）",
+    "T": "ティー（テニスのT）", "V": "ブイ（ビクトリーのV）", "W": "ダブリュー（ウォーターのW）",
+    "X": "エックス（エックス線のX）", "Y": "ワイ（ヨットのY）", "Z": "ゼット（ゼブラのZ）",
+}
+CODE_READINGS_EN = {
+    "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
+    "8": "eight", "9": "nine",
+    "A": "Alfa", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo", "F": "Foxtrot", "G": "Golf", "H": "Hotel",
+    "J": "Juliett", "K": "Kilo", "M": "Mike", "N": "November", "P": "Papa", "Q": "Quebec", "R": "Romeo",
+    "S": "Sierra", "T": "Tango", "V": "Victor", "W": "Whiskey", "X": "X-ray", "Y": "Yankee", "Z": "Zulu",
+}
+
+
+def code_reading(code: str, language: str = "ja") -> list[tuple[str, str]]:
+    """
+    Return (character, reading) for each character of a reservation code
+    (stored or shown with its hyphen), in ``language`` ("ja", else English);
+    the hyphen is read as a pause: ("-", "").
+    """
+    table = CODE_READINGS_JA if (language or "ja")[:2] == "ja" else CODE_READINGS_EN
+    return [(char, table.get(char, "")) for char in code.upper()]

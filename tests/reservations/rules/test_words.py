@@ -1,5 +1,6 @@
 """reservations/rules/words.py: hours and closed reasons in words for people. No database."""
 
+import pytest
 from django.utils import translation
 
 from reservations import rules
@@ -39,3 +40,23 @@ def test_describe_hours_in_japanese():
 def test_every_closed_reason_has_words():
     for reason in list(ClosedReason) + list(rules.UnbookableReason):
         assert rules.closed_reason_label(reason)
+
+
+# --- Reading a code aloud (issue #15) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_every_code_character_has_one_reading_and_no_two_sound_alike(language):
+    readings = dict(rules.code_reading(rules.CODE_ALPHABET, language))
+    assert set(readings) == set(rules.CODE_ALPHABET)
+    assert all(readings.values())
+    assert len(set(readings.values())) == len(readings)
+
+
+def test_a_code_is_read_character_by_character():
+    assert rules.code_reading("RGGS-21N5", "en") == [
+        ("R", "Romeo"), ("G", "Golf"), ("G", "Golf"), ("S", "Sierra"), ("-", ""), ("2", "two"), ("1", "one"),
+        ("N", "November"), ("5", "five"),
+    ]
+    assert rules.code_reading("rggs-21n5", "ja")[0] == ("R", "アール（ラジオのR）")
+    assert rules.code_reading("7Q", "ja") == [("7", "ナナ"), ("Q", "キュー（クイーンのQ）")]
