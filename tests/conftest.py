@@ -83,25 +83,38 @@ def admin_client(client, admin_user):
     return client
 
 
+@pytest.fixture(scope="session")
+def seeded_windows(django_db_setup, django_db_blocker):
+    """The windows, their services, opening rules and recurring closures as the migrations left them (JSON)."""
+    from django.core import serializers
+
+    from reservations.models import OpeningRule, RecurringClosure, Window, WindowService
+
+    with django_db_blocker.unblock():
+        rows = [*Window.objects.all(), *WindowService.objects.all(), *OpeningRule.objects.all(),
+                *RecurringClosure.objects.all()]
+        return serializers.serialize("json", rows)
+
+
 @pytest.fixture
-def city_windows(db):
+def city_windows(db, seeded_windows):
     """
-    Make sure the nine windows and the staff groups of the data migrations
-    exist. Transactional tests (live server, real concurrency) flush every
-    table when they end, so the next one seeds them again with the
-    migrations' own functions.
+    Make sure the nine windows (with their services) and the staff groups of
+    the data migrations exist. Transactional tests (live server, real
+    concurrency) flush every table when they end, so the next one loads them
+    again as the migrations made them.
     """
     import importlib
 
     from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.core import serializers
 
     from reservations.models import Window
 
-    from django.contrib.auth.models import Group
-
     if not Window.objects.exists():
-        migration = importlib.import_module("reservations.migrations.0002_nine_windows")
-        migration.create_windows(apps, None)
+        for row in serializers.deserialize("json", seeded_windows):
+            row.save()
     if not Group.objects.filter(name="clerk").exists():
         importlib.import_module("reservations.migrations.0005_staff_groups").create_groups(apps, None)
     return Window.objects.all()
