@@ -9,9 +9,10 @@ from datetime import date, time
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from reservations.booking.services import booking_create
-from reservations.models import Booking, CapacityOverride, Window, WindowService
+from reservations.models import Booking, CapacityOverride, Service, Window, WindowService
 from reservations.schedule import calendars, impact
 
 from . import factories
@@ -34,6 +35,12 @@ def book(service=PICKUP, day=TUESDAY, start=time(9), window="chuo"):
     return booking_create(
         data=factories.booking_data(window=window, date=day, start=start, **overrides), now=factories.NOW
     )
+
+
+def label(service):
+    """The service's words in the admin's language (Japanese)."""
+    with translation.override("ja"):
+        return str(Service(service).label)
 
 
 def window_page(admin_client, code="chuo"):
@@ -102,7 +109,7 @@ def test_support_capacity_override_previews_only_support_bookings(admin_client, 
     data = {"window": chuo.pk, "service": SUPPORT, "date": TUESDAY.isoformat(), "capacity": 1, "note": "研修"}
     preview = admin_client.post(f"{ADMIN}reservations/capacityoverride/add/", data)
     assert [b.pk for b in preview.context["bookings"]] == [second.pk]
-    assert "申請補助サービス" in preview.content.decode()  # the page says each booking's service
+    assert f"<td>{label(SUPPORT)}</td>" in preview.content.decode()  # the page says each booking's service
     assert not CapacityOverride.objects.exists()
     assert admin_client.post(f"{ADMIN}reservations/capacityoverride/add/", confirmed(preview)).status_code == 302
     statuses = dict(Booking.objects.values_list("pk", "status"))
@@ -126,7 +133,7 @@ def test_closure_preview_counts_both_services(admin_client, today):
     assert preview.context["count"] == 2
     assert {b.pk for b in preview.context["bookings"]} == {card.pk, helped.pk}
     html = preview.content.decode()
-    assert "カードの受取" in html and "申請補助サービス" in html
+    assert f"<td>{label(PICKUP)}</td>" in html and f"<td>{label(SUPPORT)}</td>" in html
     admin_client.post(f"{ADMIN}reservations/closure/add/", confirmed(preview))
     assert set(Booking.objects.values_list("status", flat=True)) == {"affected"}
 

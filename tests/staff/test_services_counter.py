@@ -112,7 +112,7 @@ def test_csv_has_a_service_column_and_follows_the_filter(client, clerk_chuo):
     only = client.get("/staff/windows/chuo/export.csv", {"date": TODAY.isoformat(), "service": SUPPORT})
     assert only["Content-Disposition"].endswith(f'chuo-{TODAY.isoformat()}-application_support.csv"')
     japanese = csv_rows(only)
-    assert japanese[0][5] == "サービス" and [row[1] for row in japanese[1:]] == [helped.display_code]
+    assert japanese[0][5] == "手続き" and [row[1] for row in japanese[1:]] == [helped.display_code]
 
 
 # --- Search and the counter actions ------------------------------------------------------
