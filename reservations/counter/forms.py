@@ -1,8 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reservations.booking.forms import StartForm
+from django.conf import settings
+
+from reservations import rules
+from reservations.booking.forms import PersonPageForm, StartForm
 from reservations.booking.services import CancelNotice
+from reservations.models import Attendance, Service
 
 
 class SearchForm(forms.Form):
@@ -33,14 +37,45 @@ class ReasonForm(forms.Form):
             )
 
 
+class ServiceForm(forms.Form):
+    """Which service a phone booking is for (R-S2, §8); pickup unless told."""
+
+    service = forms.ChoiceField(label=_("Service"), choices=Service.choices, required=False, widget=forms.RadioSelect)
+
+    def chosen(self) -> str:
+        """Return the service chosen, pickup when none or an unknown one was given."""
+        return (self.cleaned_data["service"] or Service.PICKUP) if self.is_valid() else Service.PICKUP
+
+
+class SupportPersonForm(PersonPageForm):
+    """One person of an application support booking: no notice number, nobody has one before applying (R-A5)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["notice_number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["notice_number"] = ""
+        return cleaned
+
+
 class PhoneBookingForm(StartForm):
     """The caller's ward, who comes and the slot, for a phone booking (same rules as residents)."""
 
     start = forms.TimeField(label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect)
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), service=Service.PICKUP, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["party_size"]
+        if service == Service.APPLICATION_SUPPORT:
+            # R-A5: the applicant in person or with a legal representative, never a proxy.
+            allowed = rules.service_rules(service, support_lead_minutes=settings.APPLICATION_SUPPORT_LEAD_MINUTES).attendances
+            self.fields["attendance"].choices = [(value, label) for value, label in Attendance.choices if value in allowed]
+            self.fields["attendance"].label = _("Who comes to apply")
+            self.fields["attendance"].help_text = _("Under-15s and adult wards come with their legal representative. A proxy cannot apply.")
+            del self.fields["proxy_reason"]
+            self.fields["ward"].help_text = _("Application support is given only at the ward office of the caller's own ward.")
         self.fields["start"].widget.choices = [
             (slot.start.strftime("%H:%M"), f"{slot.start:%H:%M}–{slot.end:%H:%M} ({slot.remaining})") for slot in slots
         ]

@@ -7,12 +7,13 @@ CSV export and monthly statistics. Every view fetches through
 
 import csv
 import datetime as dt
+from dataclasses import replace
 from functools import wraps
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,9 +35,10 @@ from reservations.booking.services import (
     booking_reschedule,
     booking_transition,
 )
-from reservations.counter import access
-from reservations.counter.forms import PhoneBookingForm, ReasonForm, SearchForm
-from reservations.models import Attendance, Booking, BookingPerson, Message, Window
+from reservations.counter import access, lists
+from reservations.counter.forms import PhoneBookingForm, ReasonForm, SearchForm, ServiceForm, SupportPersonForm
+from reservations.models import Booking, Message, Service, Window
+from reservations.rules.lifecycle import service_status_label
 from reservations.schedule import calendars
 
 
@@ -75,59 +77,32 @@ def home(request):
                                                "search_form": SearchForm()})
 
 
-def _day_bookings(window, day):
-    return list(
-        Booking.objects.filter(window=window, date=day)
-        .select_related("made_by")
-        .prefetch_related(Prefetch("people", queryset=BookingPerson.objects.order_by("position")))
-        .order_by("start", "created_at")
-    )
-
-
-def _day_rows(window, day):
-    """Return (slots with their bookings, counts, schedule day) for a day list."""
-    schedule = calendars.window_schedule(window, day, day)[0]
-    capacity = calendars.capacity_on(window, day)
-    bookings = _day_bookings(window, day)
-    by_start = {}
-    for booking in bookings:
-        by_start.setdefault(booking.start, []).append(booking)
-    starts = [slot.start for slot in schedule.slots]
-    rows = [{"start": slot.start, "end": slot.end, "bookings": by_start.pop(slot.start, [])} for slot in schedule.slots]
-    # Bookings whose slot no longer exists (closed, affected) still show, at their time.
-    for start, left in sorted(by_start.items()):
-        rows.append({"start": start, "end": left[0].end, "bookings": left, "orphan": True})
-    rows.sort(key=lambda row: row["start"])
-    counts = rules.day_counts([(b.status, b.party_size) for b in bookings], capacity * len(starts))
-    return rows, counts, schedule, bookings
+def _day_context(request, window, day):
+    """The day list of ``window`` on ``day``: a slot grid per service shown, counts per service and in total."""
+    services = lists.shown_services(request, window)
+    sections, total, _bookings = lists.day_sections(window, day, services)
+    return {
+        "window": window, "day": day, "sections": sections, "counts": total, "statuses": Booking.Status,
+        "services": services, "service_query": lists.service_query(request, window),
+        "service_choices": lists.filter_choices(window), "service_param": request.GET.get(lists.SERVICE_PARAM, ""),
+    }
 
 
 @staff_required
 def day_list(request, code):
     window = access.get_window_for_staff(request.user, code)
     day = _date_param(request)
-    rows, counts, schedule, _bookings = _day_rows(window, day)
-    return render(
-        request,
-        "staff/day_list.html",
-        {
-            "window": window, "day": day, "rows": rows, "counts": counts, "schedule": schedule,
-            "closed_reason": rules.closed_reason_label(schedule.reason) if schedule.reason else "",
-            "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
-            "search_form": SearchForm(), "can_counter": access.can(request.user, window, "check_in"),
-            "statuses": Booking.Status,
-        },
-    )
+    return render(request, "staff/day_list.html", {
+        **_day_context(request, window, day),
+        "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
+        "search_form": SearchForm(), "can_counter": access.can(request.user, window, "check_in"),
+    })
 
 
 @staff_required
 def day_list_print(request, code):
     window = access.get_window_for_staff(request.user, code)
-    day = _date_param(request)
-    rows, counts, schedule, _bookings = _day_rows(window, day)
-    return render(request, "staff/day_list_print.html", {
-        "window": window, "day": day, "rows": rows, "counts": counts, "statuses": Booking.Status,
-    })
+    return render(request, "staff/day_list_print.html", _day_context(request, window, _date_param(request)))
 
 
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
@@ -143,28 +118,18 @@ def csv_cell(value):
 
 @staff_required
 def day_list_csv(request, code):
-    """The day list as CSV, UTF-8 with a BOM so that Excel in Japanese reads it."""
+    """The day list as CSV, UTF-8 with a BOM so that Excel in Japanese reads it; a service column (R-A7)."""
     window = access.get_window_for_staff(request.user, code)
     day = _date_param(request)
+    services = lists.shown_services(request, window)
+    suffix = f"-{services[0]}" if lists.service_query(request, window) else ""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{window.code}-{day.isoformat()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{window.code}-{day.isoformat()}{suffix}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("Time"), _("Reservation code"), _("Name"), _("Kana"), _("Party size"),
-                     _("Who comes"), _("Contact"), _("Status"), _("Booked by")])
-    for booking in _day_bookings(window, day):
-        people = list(booking.people.all())
-        writer.writerow(csv_cell(str(value)) for value in [
-            booking.start.strftime("%H:%M"),
-            booking.display_code,
-            " / ".join(p.name for p in people),
-            " / ".join(p.kana for p in people),
-            booking.party_size,
-            Attendance(booking.attendance).label,
-            _("yes") if (booking.email or booking.phone) else _("no"),
-            booking.get_status_display(),
-            booking.made_by.get_username() if booking.made_by else _("online"),
-        ])
+    writer.writerow(lists.csv_header())
+    for booking in lists.day_bookings(window, day, services):
+        writer.writerow(csv_cell(str(value)) for value in lists.csv_row(booking))
     return response
 
 
@@ -210,14 +175,14 @@ def booking_detail(request, code):
     booking = access.get_booking_for_staff(request.user, code)
     today = timezone.localdate()
     actions = [
-        (action, rules.action_label(action))
+        (action, rules.action_label(action, booking.service))
         for action in rules.STAFF_ACTIONS
         if access.can(request.user, booking, action)
         and not rules.transition_problem(action, booking.status, booking_date=booking.date, today=today)
     ]
     return render(request, "staff/booking.html", {
         "booking": booking, "people": list(booking.people.all()), "actions": actions,
-        "events": booking.events.select_related("actor").order_by("at", "pk"),
+        "events": _history(booking),
         "messages_sent": booking.messages.order_by("due_at", "pk"),
         # The services move a booked time only until it starts (an affected one always).
         "can_move": access.can(request.user, booking, "move")
@@ -225,6 +190,20 @@ def booking_detail(request, code):
             booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
         ),
     })
+
+
+def _history(booking: Booking) -> list[dict]:
+    """The audit trail of ``booking`` in the words of its service (application support: 申請完了, R-A7)."""
+
+    def words(value: str, label: str) -> str:
+        return service_status_label(value, booking.service) or label
+
+    return [
+        {"at": event.at, "actor_label": event.actor_label, "reason": event.reason,
+         "action_label": rules.action_label(event.action, booking.service),
+         "before_label": words(event.before, event.before_label), "after_label": words(event.after, event.after_label)}
+        for event in booking.events.select_related("actor").order_by("at", "pk")
+    ]
 
 
 TRANSITION_MESSAGES = {
@@ -249,10 +228,10 @@ def booking_action(request, code, action):
             problem = exc.args[0] if exc.args else "not_from_status"
             messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))
             return redirect("staff:booking", code=booking.code)
-        messages.success(request, _("Done: %(action)s.") % {"action": rules.action_label(action)})
+        messages.success(request, _("Done: %(action)s.") % {"action": rules.action_label(action, booking.service)})
         return redirect(f"{reverse('staff:day_list', args=[booking.window.code])}?date={booking.date.isoformat()}")
     return render(request, "staff/confirm_action.html", {
-        "booking": booking, "action": action, "label": rules.action_label(action), "form": form,
+        "booking": booking, "action": action, "label": rules.action_label(action, booking.service), "form": form,
         "undoable": action in ("check_in",),
     })
 
@@ -263,12 +242,18 @@ def booking_move(request: HttpRequest, code: str) -> HttpResponse:
     booking = access.get_booking_for_staff(request.user, code)
     if not access.can(request.user, booking, "move"):
         raise Http404("not for this user")
-    windows = [w for w in Window.objects.serving(booking.ward) if access.can(request.user, w, "book")]
+    # R-A7: a move stays within the booking's service, to a window that takes its bookings (not walk-in).
+    windows = [
+        w for w in Window.objects.serving(booking.ward, booking.service)
+        if access.can(request.user, w, "book") and not w.offer(booking.service).walk_in
+    ]
     if request.method == "POST" and _move_booking(request, booking, windows):
         return redirect("staff:booking", code=booking.code)
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or booking.window
     day = _date_param(request)
-    availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
+    availability = calendars.window_availability(
+        window, day, day, today=timezone.localdate(), service=booking.service, now=timezone.now()
+    )[0]
     slots = rules.slots_for_party(availability, booking.party_size)
     return render(request, "staff/move.html", {
         "booking": booking, "windows": windows, "window": window, "day": day, "slots": slots,
@@ -302,58 +287,73 @@ def _flash_refusal(request: HttpRequest, exc: BookingRefused | SlotFull) -> None
             messages.error(request, text)
 
 
-def _filled_people(request: HttpRequest, count: int = rules.MAX_PARTY) -> list[PersonPageForm]:
-    """Forms for up to four people; only the first must be filled in."""
+def _filled_people(request: HttpRequest, service: str, count: int = rules.MAX_PARTY) -> list[PersonPageForm]:
+    """Forms for up to four people; only the first must be filled in. Application support asks no notice number (R-A5)."""
+    form_class = SupportPersonForm if service == Service.APPLICATION_SUPPORT else PersonPageForm
     return [
-        PersonPageForm(request.POST or None, prefix=f"p{index}", empty_permitted=index > 0, use_required_attribute=False)
+        form_class(request.POST or None, prefix=f"p{index}", empty_permitted=index > 0, use_required_attribute=False)
         for index in range(count)
     ]
+
+
+def _phone_page(request: HttpRequest, source) -> dict:
+    """
+    The phone booking page's windows, day, times and forms for the service
+    chosen (R-S2): the residents' rules of that service, its horizon, lead
+    time (application support: same day from 30 minutes ahead, R-A4) and
+    the windows that offer it.
+    """
+    service_form = ServiceForm(source)
+    service = service_form.chosen()
+    windows = [w for w in Window.objects.offering(service) if access.can(request.user, w, "book")]
+    if not windows:
+        raise Http404("no window to book for")
+    window = next((w for w in windows if w.code == source.get("window")), windows[0])
+    today = timezone.localdate()
+    first, last = calendars.booking_window(today, window, service)
+    day = dates.parse_calendar_date(source.get("date")) or first
+    people = _filled_people(request, service)
+    availability = calendars.window_availability(window, day, day, today=today, service=service, now=timezone.now())[0]
+    # R-B6: only the times that hold the whole party (the people filled in; one before the first post).
+    slots = rules.slots_for_party(availability, max(1, sum(form.has_changed() for form in people)))
+    return {
+        "service": service, "service_form": service_form, "is_support": service == Service.APPLICATION_SUPPORT,
+        "lead_minutes": calendars.booking_terms(window, service)[1],
+        "windows": windows, "window": window, "day": day, "first": first, "last": last, "people": people,
+        "form": PhoneBookingForm(request.POST or None, slots=slots, service=service),
+        "contact": ContactForm(request.POST or None), "slots": slots,
+        "reason": rules.closed_reason_label(availability.reason) if availability.reason else "",
+    }
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def phone_booking(request: HttpRequest) -> HttpResponse:
-    """Book on behalf of a caller (R-S2): the residents' rules, R-B2 included; marked as made by the operator."""
-    windows = [w for w in Window.objects.with_rules() if access.can(request.user, w, "book")]
-    if not windows:
-        raise Http404("no window to book for")
-    source = request.POST if request.method == "POST" else request.GET
-    window = next((w for w in windows if w.code == source.get("window")), windows[0])
-    first, last = calendars.booking_window(timezone.localdate())
-    day = dates.parse_calendar_date(source.get("date")) or first
-    people = _filled_people(request)
-    availability = calendars.window_availability(window, day, day, today=timezone.localdate())[0]
-    # R-B6: only the times that hold the whole party (the people filled in; one before the first post).
-    slots = rules.slots_for_party(availability, max(1, sum(form.has_changed() for form in people)))
-    form, contact = PhoneBookingForm(request.POST or None, slots=slots), ContactForm(request.POST or None)
+    """Book on behalf of a caller (R-S2): the residents' rules of the service chosen, R-B2 and R-A2–R-A5 included."""
+    page = _phone_page(request, request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
-        booked = _book_by_phone(request, window, day, form, contact, people)
+        booked = _book_by_phone(request, page)
         if booked is not None:
             return booked
-    return render(request, "staff/phone_booking.html", {
-        "windows": windows, "window": window, "day": day, "first": first, "last": last, "form": form,
-        "people": people, "contact": contact, "slots": slots,
-        "reason": rules.closed_reason_label(availability.reason) if availability.reason else "",
-    })
+    return render(request, "staff/phone_booking.html", page)
 
 
-def _book_by_phone(
-    request: HttpRequest, window: Window, day: dt.date, form: PhoneBookingForm, contact: ContactForm,
-    people: list[PersonPageForm],
-) -> HttpResponse | None:
+def _book_by_phone(request: HttpRequest, page: dict) -> HttpResponse | None:
     """Book the valid forms of a phone booking and go to the booking; None to show the page again."""
+    form, contact, people = page["form"], page["contact"], page["people"]
     valid = [form.is_valid(), contact.is_valid()] + [person.is_valid() for person in people]
     filled = [person for person in people if person.has_changed()]
     if not (all(valid) and filled):
         return None
     # R-E5: an age-bound proxy case is refused on the proxy reason field, as the API does.
-    add_proxy_age_errors(form, [person.cleaned_data["birth_date"] for person in filled], day)
+    if "proxy_reason" in form.fields:
+        add_proxy_age_errors(form, [person.cleaned_data["birth_date"] for person in filled], page["day"])
     if form.errors:
         return None
-    slot = SlotChoice(window=window, date=day, start=form.cleaned_data["start"])
+    slot = SlotChoice(window=page["window"], date=page["day"], start=form.cleaned_data["start"])
     data = BookingData.from_forms(slot=slot, choices=form, contact=contact, people=filled, language="ja")
     try:
-        booking = booking_create(data=data, actor=request.user)
+        booking = booking_create(data=replace(data, service=page["service"]), actor=request.user)
     except (BookingRefused, SlotFull) as exc:
         _flash_refusal(request, exc)
         return None
@@ -368,15 +368,11 @@ def statistics(request, code):
         month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         month = timezone.localdate().replace(day=1)
-    last = month + relativedelta(day=31)
-    seats = sum(
-        calendars.capacity_on(window, day.date, overrides) * len(day.slots)
-        for overrides in [calendars.capacity_overrides(window, month, last)]
-        for day in calendars.window_schedule(window, month, last)
-    )
-    bookings = Booking.objects.filter(window=window, date__range=(month, last)).values_list("status", "party_size")
-    figures = rules.month_statistics(seats, list(bookings))
+    by_service, figures = lists.month_figures(window, lists.shown_services(request, window), month,
+                                              month + relativedelta(day=31))
     return render(request, "staff/statistics.html", {
-        "window": window, "month": month, "figures": figures, "statuses": Booking.Status,
+        "window": window, "month": month, "figures": figures, "by_service": by_service, "statuses": Booking.Status,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
+        "service_query": lists.service_query(request, window), "service_choices": lists.filter_choices(window),
+        "service_param": request.GET.get(lists.SERVICE_PARAM, ""),
     })

@@ -1,10 +1,12 @@
 """A booking's life at the counter (R-B10) and the figures of a day or month."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from reservations.rules.services import Service
 
 # --- A booking's life (R-B10) -------------------------------------------------
 
@@ -34,11 +36,31 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 RECORDED_AS: dict[str, str] = {"cancel": "cancelled"}
 
+# Application support (§8) ends with the application made, not a card handed
+# over (R-A1): its last step and status have their own words. The stored
+# codes stay the same for both services ("issue", "issued"), so the life of a
+# booking, its counts and the API are one; only the words differ.
+SERVICE_ACTION_LABELS: dict[str, dict[str, Promise]] = {
+    Service.APPLICATION_SUPPORT: {"issue": _("Application done (申請完了)")},
+}
+SERVICE_STATUS_LABELS: dict[str, dict[str, Promise]] = {
+    Service.APPLICATION_SUPPORT: {"issued": _("Application done")},
+}
 
-def action_label(action: str) -> str:
-    """Return the words for a staff ``action`` or a recorded action code; an unknown code as it is."""
+
+def action_label(action: str, service: str = Service.PICKUP) -> str:
+    """Return the words for a staff ``action`` or a recorded action code of ``service``; an unknown code as it is."""
     code = RECORDED_AS.get(action, action)
+    own = SERVICE_ACTION_LABELS.get(service, {})
+    if action in own or code in own:
+        return str(own.get(action) or own[code])
     return str(ACTION_LABELS[code]) if code in ACTION_LABELS else action
+
+
+def service_status_label(status: str, service: str) -> str | None:
+    """Return the words of ``status`` proper to ``service``, or None where Booking.Status's label holds."""
+    words = SERVICE_STATUS_LABELS.get(service, {}).get(status)
+    return None if words is None else str(words)
 
 
 def transition_problem(action: str, status: str, *, booking_date: dt.date, today: dt.date) -> str | None:
@@ -94,3 +116,18 @@ def month_statistics(seats_offered: int, bookings: Iterable[tuple[str, int]]) ->
         "utilisation": (booked / seats_offered) if seats_offered else 0.0,
         "no_show_rate": (counts["no_show"] / reached) if reached else 0.0,
     }
+
+
+def figures_by_service(
+    per_service: Mapping[str, tuple[int, Iterable[tuple[str, int]]]],
+) -> tuple[dict[str, dict[str, int | float]], dict[str, int | float]]:
+    """
+    Return the month_statistics of each service and of all of them together
+    (R-A7: statistics per service and in total). ``per_service`` maps a
+    service to (seats offered, (status, party_size) pairs).
+    """
+    listed = {service: (seats, list(bookings)) for service, (seats, bookings) in per_service.items()}
+    each = {service: month_statistics(seats, bookings) for service, (seats, bookings) in listed.items()}
+    seats = sum(seats for seats, _bookings in listed.values())
+    every = [pair for _seats, bookings in listed.values() for pair in bookings]
+    return each, month_statistics(seats, every)

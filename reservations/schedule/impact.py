@@ -49,7 +49,9 @@ def affected_bookings(
     bookings of every service of its windows (R-A3, R-A7).
 
     ``offer``, a WindowService saved or not (a capacity cut), counts with its
-    own values; opening rules are read from the database.
+    own values; opening rules are read from the database. A service that is
+    no longer offered, or offered walk-in only (R-A4), holds none of its
+    booked bookings.
 
     Seven queries at most, whatever the number of days and bookings.
     """
@@ -68,7 +70,7 @@ def affected_bookings(
     for (window_id, booked_service, day), group in ordered:
         owner = windows[window_id]
         offer = owner.offer(booked_service)
-        if offer is None:  # the window no longer offers the service: nothing can hold these bookings
+        if offer is None or offer.walk_in:  # no longer offered, or walk-in only (R-A4): nothing can hold these bookings
             found.extend(_with_window(group, owner, only_booked=True))
             continue
         schedule_day = rules.day_schedule(

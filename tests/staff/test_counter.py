@@ -97,7 +97,9 @@ def test_day_list_shows_slots_bookings_and_counts(client, clerk_kita, booking):
     assert "(no e-mail: phone only)" in html
     counts = response.context["counts"]
     assert (counts["booked"], counts["free"]) == (3, 32 * 2 - 3)
-    starts = [row["start"] for row in response.context["rows"]]
+    pickup = response.context["sections"][0]  # Kita's application support is walk-in: no seats (R-A4)
+    assert pickup["service"] == "pickup" and pickup["counts"] == counts
+    starts = [row["start"] for row in pickup["rows"]]
     assert starts == sorted(starts) and len(starts) == 32
 
 
