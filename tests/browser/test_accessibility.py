@@ -23,6 +23,7 @@ from reservations.booking import services
 from reservations.models import Booking, Window
 from reservations.schedule import calendars
 from tests.browser.helpers import first_bookable_slot
+from tests.browser.test_support_flow import seed_windows
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,15 +120,9 @@ class Audit:
 
 
 @pytest.fixture(autouse=True)
-def _windows(request):
-    """
-    The windows of the data migrations: a test with a serialized rollback gets
-    them (and their services) back from it; the others from conftest's city_windows.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("serialized_rollback"):
-        return None
-    return request.getfixturevalue("city_windows")
+def _windows(db):
+    """The windows of the data migrations with their services (conftest's seeding predates WindowService)."""
+    seed_windows()
 
 
 @pytest.fixture
@@ -290,7 +285,6 @@ def test_booking_path_has_no_axe_violations(site):
 # --- Application support (SPEC §8, issue #14) ------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' services (see test_support_flow)
 def test_support_path_has_no_axe_violations(site):
     site.visit("/book/support/")
     site.submit(lands="/book/support/")  # nothing chosen: errors
