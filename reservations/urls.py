@@ -10,6 +10,8 @@ urlpatterns = [
     path("windows/<slug:code>/", views.window_detail, name="window_detail"),
     # The resident's booking path.
     path("book/", booking_views.start, name="book_start"),
+    # Application support (申請補助, SPEC §8) starts here and goes on through the same steps.
+    path("book/support/", booking_views.support_start, name="book_support"),
     path("book/window/", booking_views.choose_window, name="book_window"),
     path("book/review/", booking_views.review, name="book_review"),
     path("book/done/", booking_views.done, name="book_done"),

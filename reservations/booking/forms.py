@@ -17,7 +17,7 @@ from eligibility.rules import proxy_reason_titles
 from portal import dates
 from portal.forms import DateOfBirthMixin
 from reservations import rules
-from reservations.models import Attendance, Ward
+from reservations.models import Attendance, Service, Ward
 from reservations.rules.booking import proxy_age_problem
 from reservations.rules.inputs import is_latin_name, reading_problem, to_reading
 
@@ -160,9 +160,12 @@ class PersonForm(forms.Form):
         error_messages={"invalid": _("Enter a valid date in the form YYYY-MM-DD.")},
     )
 
-    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+    def __init__(self, *args, today: dt.date | None = None, service: str = Service.PICKUP, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.service = service
+        if not rules.service_rules(service).needs_notice_number:
+            del self.fields["notice_number"]  # R-A5: nobody has a notice before applying
 
     def clean_notice_number(self) -> str:
         return clean_notice_number(self.cleaned_data["notice_number"])
@@ -260,6 +263,11 @@ def proxy_reason_choices():
     return [("", _("Choose the reason")), *((str(n), f"{n}. {title}") for n, title in proxy_reason_titles().items())]
 
 
+PROXY_CANNOT_APPLY = _(
+    "Application support is for the applicant in person, or with their legal representative; a proxy cannot apply."
+)
+
+
 class StartForm(forms.Form):
     """Step 1: where the party lives, who comes and how many (R-B4, R-W4)."""
 
@@ -284,12 +292,35 @@ class StartForm(forms.Form):
         help_text=_("Up to 4 members of one household, each with their own issuance notice."),
     )
 
+    def __init__(self, *args, service: str = Service.PICKUP, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        if service == Service.APPLICATION_SUPPORT:
+            self._for_support()
+
+    def _for_support(self) -> None:
+        """R-A5: the applicant in person or with a legal representative, never a proxy; no notice."""
+        attendance = self.fields["attendance"]
+        allowed = rules.service_rules(self.service).attendances
+        attendance.choices = [(value, label) for value, label in Attendance.choices if value in allowed]
+        attendance.label = _("Who comes to the counter")
+        attendance.help_text = _(
+            "Under-15s and adult wards come with their legal representative. A proxy cannot apply for someone else."
+        )
+        attendance.error_messages["invalid_choice"] = PROXY_CANNOT_APPLY
+        del self.fields["proxy_reason"]
+        self.fields["party_size"].label = _("How many people apply")
+        self.fields["party_size"].help_text = _("Up to 4 members of one household, each applying for their own card.")
+
     def clean_ward(self):
         return clean_ward(self.cleaned_data["ward"])
 
     def clean(self):
         cleaned = super().clean()
-        clean_proxy_reason(self, cleaned)
+        if "proxy_reason" in self.fields:
+            clean_proxy_reason(self, cleaned)
+        else:
+            cleaned["proxy_reason"] = None
         return cleaned
 
 
@@ -303,9 +334,12 @@ class PersonPageForm(ForgetsMyNumbers, DateOfBirthMixin, PersonForm):
         if self.prefix and self.prefix[1:].isdigit():
             # "Person 2, Name: …" in the error summary of a page with several people.
             self.error_group = _("Person %(number)s") % {"number": int(self.prefix[1:]) + 1}
-        self.fields["notice_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if "notice_number" in self.fields:
+            self.fields["notice_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+            self.fields["notice_number"].help_text = _(
+                "The number printed on the issuance notice (交付通知書). Not your My Number."
+            )
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
-        self.fields["notice_number"].help_text = _("The number printed on the issuance notice (交付通知書). Not your My Number.")
         self.fields["kana"].help_text = _(
             "In katakana or hiragana, e.g. ニイガタ タロウ. A name written in Latin letters may be repeated in the same Latin letters, e.g. GARCIA MARIA."
         )

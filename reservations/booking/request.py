@@ -65,7 +65,8 @@ class PersonData:
 
     @classmethod
     def from_form(cls, form: PersonForm) -> "PersonData":
-        return cls(**{key: form.cleaned_data[key] for key in PERSON_FIELDS})
+        """Return the person of a valid form; no notice number for application support (R-A5)."""
+        return cls(**{key: form.cleaned_data.get(key, "") for key in PERSON_FIELDS})
 
     @classmethod
     def from_session(cls, stored: Mapping[str, str]) -> "PersonData":
@@ -107,6 +108,7 @@ class BookingData:
             attendance=started["attendance"], proxy_reason=started["proxy_reason"],
             email=details["email"], phone=details["phone"], language=language,
             people=tuple(PersonData.from_session(person) for person in details["people"]),
+            service=started.get("service", Service.PICKUP),
         )
 
     @classmethod
@@ -114,12 +116,13 @@ class BookingData:
         cls, *, slot: "SlotChoice", choices: StartForm, contact: ContactForm, people: Iterable[PersonForm],
         language: str,
     ) -> "BookingData":
-        """Return the request of valid forms: ``choices`` gives ward, attendance and proxy reason."""
+        """Return the request of valid forms: ``choices`` gives ward, attendance, proxy reason and service."""
         return cls(
             window=slot.window, date=slot.date, start=slot.start, ward=choices.cleaned_data["ward"],
             attendance=choices.cleaned_data["attendance"], proxy_reason=choices.cleaned_data["proxy_reason"],
             email=contact.cleaned_data["email"], phone=contact.cleaned_data["phone"], language=language,
             people=tuple(PersonData.from_form(form) for form in people),
+            service=getattr(choices, "service", Service.PICKUP),
         )
 
     @classmethod
@@ -137,8 +140,9 @@ class BookingData:
 
 
 def store_start(session: MutableMapping, form: StartForm) -> None:
-    """Keep step 1 (ward, who comes, how many) and forget the later steps."""
+    """Keep step 1 (the service, ward, who comes, how many) and forget the later steps."""
     session[START] = {key: form.cleaned_data[key] for key in ("ward", "attendance", "proxy_reason", "party_size")}
+    session[START]["service"] = str(getattr(form, "service", Service.PICKUP))
     session.pop(SLOT, None)
     session.pop(DETAILS, None)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eligibility.rules import proxy_reason_titles
@@ -46,10 +47,12 @@ from reservations.booking.services import (
     booking_create,
     booking_reschedule,
     find_booking,
+    problem_message,
+    window_problem,
 )
 from reservations.messaging import ical
 from reservations.messaging.outbox import dates_in_words
-from reservations.models import Attendance, Booking, Message, Window
+from reservations.models import Attendance, Booking, Message, Service, Window
 from reservations.schedule import calendars
 
 TOKEN = "booking_token"
@@ -59,6 +62,11 @@ MANAGED = "booking_managed"
 
 def _start(request: HttpRequest) -> dict | None:
     return request.session.get(START)
+
+
+def _service(started: dict) -> str:
+    """The service of the steps so far (a session from before services: pickup)."""
+    return started.get("service") or Service.PICKUP
 
 
 def _slot_from_url(window: Window, date_text: str, start_text: str) -> SlotChoice:
@@ -74,12 +82,15 @@ def _months(first, last):
     return [(month, rules.month_grid(month)) for month in rules.iter_months(first, last)]
 
 
-def _calendar_context(window, party_size, today, chosen_text=None, window_param=""):
+def _calendar_context(window, party_size, today, chosen_text=None, window_param="", service=Service.PICKUP):
     """
-    Return the booking calendar of ``window`` over the horizon, and the
-    times of the chosen day (``?date=``) that hold the whole party.
+    Return the booking calendar of ``service`` at ``window`` over the
+    horizon, and the times of the chosen day (``?date=``) that hold the
+    whole party; for application support today's later times too (R-A4).
     """
-    first, last = calendars.booking_window(today)
+    now = timezone.now()
+    # Pickup's horizon as it always was; another service's from its terms at the window (R-A4).
+    first, last = calendars.booking_window(today, *((window, service) if service != Service.PICKUP else ()))
     chosen = dates.parse_calendar_date(chosen_text)
     in_range = chosen if chosen and first <= chosen <= last else None
     context = {
@@ -95,11 +106,13 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     # database, never from the cached availability, so that what is kept
     # under the versions read now is at least as fresh as they are.
     html, ticket = calendars.cache_lookup(
-        window.code, "calendar-html", today.isoformat(), str(party_size), str(in_range or ""), window_param
+        window.code, "calendar-html", today.isoformat(), str(party_size), str(in_range or ""), window_param,
+        *_service_key(window, service, now),
     )
     days = None
     if html is None:
-        days = {day.date: day for day in calendars.window_availability(window, first, last, today=today)}
+        days = {day.date: day for day in calendars.window_availability(window, first, last, today=today,
+                                                                        service=service, now=now)}
         context["months"] = _month_rows(days, first, last, party_size)
         html = str(render_to_string("reservations/_booking_calendar.html", context))
         calendars.cache_store(ticket, calendars.pack(html))
@@ -108,13 +121,22 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     context["calendar_html"] = mark_safe(html)
     day = None
     if in_range:
-        day = days[in_range] if days else calendars.cached_window_availability(window, in_range, in_range, today=today)[0]
+        day = days[in_range] if days else calendars.cached_window_availability(
+            window, in_range, in_range, today=today, service=service, now=now)[0]
     context.update(
         chosen_day=day,
         chosen_reason=rules.closed_reason_label(day.reason) if day and day.reason else "",
         slots=rules.slots_for_party(day, party_size) if day else [],
     )
     return context
+
+
+def _service_key(window: Window, service: str, now: dt.datetime) -> tuple[str, ...]:
+    """The cache key parts of a service other than pickup: its code and the minute of its earliest start (R-A4)."""
+    if service == Service.PICKUP:
+        return ()  # pickup's keys stay as they were
+    earliest = calendars.earliest_start(window, service, now)
+    return (service, earliest.isoformat(timespec="minutes") if earliest else "")
 
 
 def _month_rows(days, first, last, party_size):
@@ -138,15 +160,28 @@ def _month_rows(days, first, last, party_size):
 
 @require_http_methods(["GET", "POST"])
 def start(request):
+    """Step 1 of a card pickup (R-B4); the page offers application support too."""
+    return _start_page(request, Service.PICKUP)
+
+
+@require_http_methods(["GET", "POST"])
+def support_start(request):
+    """Step 1 of application support (R-A5): no notice number, no proxy."""
+    return _start_page(request, Service.APPLICATION_SUPPORT)
+
+
+def _start_page(request: HttpRequest, service: str) -> HttpResponse:
     if request.method == "POST":
-        form = StartForm(request.POST)
+        form = StartForm(request.POST, service=service)
         if form.is_valid():
             store_start(request.session, form)
             request.session.pop(DONE, None)  # a new booking begins
             return redirect("reservations:book_window")
     else:
-        form = StartForm(initial=_start(request) or {"party_size": "1"})
-    context = {"form": form, "step": 1, "just_booked": bool(request.session.get(DONE))}
+        started = _start(request)
+        form = StartForm(initial=started if started and _service(started) == service else {"party_size": "1"},
+                         service=service)
+    context = {"form": form, "step": 1, "just_booked": bool(request.session.get(DONE)), "service": service}
     return render(request, "reservations/book_start.html", context)
 
 
@@ -157,10 +192,19 @@ def choose_window(request):
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
-    windows = list(Window.objects.serving(started["ward"]))
+    service = _service(started)
+    windows = _windows_with_hours(Window.objects.serving(started["ward"], service), service)
+    context = {"windows": windows, "started": started, "step": 2, "service": service}
+    return render(request, "reservations/book_window.html", context)
+
+
+def _windows_with_hours(windows, service: str) -> list[Window]:
+    """The windows with their hours of ``service`` and whether they take it without bookings (R-A4)."""
+    windows = list(windows)
     for window in windows:
-        window.hours_lines = rules.describe_hours(window.calendar())
-    return render(request, "reservations/book_window.html", {"windows": windows, "started": started, "step": 2})
+        window.hours_lines = rules.describe_hours(window.calendar(service))
+        window.walk_in = window.offer(service).walk_in
+    return windows
 
 
 # --- 3. Calendar and slots -------------------------------------------------------
@@ -170,27 +214,37 @@ def choose_slot(request, code):
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
-    window = get_object_or_404(Window.objects.with_rules(), code=code)
-    if not window.serves(started["ward"]):
-        messages.error(request, _("This window does not serve your ward. Choose one of these windows."))
+    window, service = get_object_or_404(Window.objects.with_rules(), code=code), _service(started)
+    problem = window_problem(window, started["ward"], service)
+    if problem:
+        messages.error(request, _window_message(problem))
         return redirect("reservations:book_window")
-    context = _calendar_context(window, started["party_size"], timezone.localdate(), request.GET.get("date"))
+    context = _calendar_context(window, started["party_size"], timezone.localdate(), request.GET.get("date"),
+                                service=service)
     context.update(
         {
             "window": window,
             "started": started,
             "step": 3,
+            "service": service,
             "slot_url": reverse("reservations:book_details", args=[window.code, "DATE", "HHMM"]),
         }
     )
     return render(request, "reservations/book_calendar.html", context)
 
 
+def _window_message(problem: str) -> str:
+    """Why the calendar of a window is not shown (R-W4, R-A2, R-A4)."""
+    if problem == "ward_not_served":
+        return _("This window does not serve your ward. Choose one of these windows.")
+    return problem_message(problem)
+
+
 # --- 4. Details -------------------------------------------------------------------
 
 
-def _person_forms(party_size: int, data: dict | None = None) -> list[PersonPageForm]:
-    return [PersonPageForm(data, prefix=f"p{index}") for index in range(party_size)]
+def _person_forms(party_size: int, data: dict | None = None, service: str = Service.PICKUP) -> list[PersonPageForm]:
+    return [PersonPageForm(data, prefix=f"p{index}", service=service) for index in range(party_size)]
 
 
 def _details_valid(people: list[PersonPageForm], contact: ContactForm, started: dict, day: dt.date) -> bool:
@@ -202,9 +256,12 @@ def _details_valid(people: list[PersonPageForm], contact: ContactForm, started: 
     """
     if not (all(form.is_valid() for form in people) and contact.is_valid()):
         return False
-    for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
-        people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
+    if _service(started) == Service.PICKUP:
+        for position in rules.repeated_positions([form.cleaned_data["notice_number"] for form in people]):
+            people[position].add_error("notice_number", NOTICE_NUMBER_REPEATED)
     birth_dates = [form.cleaned_data["birth_date"] for form in people if form.is_valid()]
+    if _service(started) != Service.PICKUP and rules.attendance_problem(started["attendance"], birth_dates, day):
+        people[0].add_error(None, NEEDS_LEGAL_REPRESENTATIVE)  # R-A5: under-15s come with their representative
     for message in proxy_age_errors(started.get("attendance"), started.get("proxy_reason"), birth_dates, day).get(
         "proxy_reason", []
     ):
@@ -212,7 +269,12 @@ def _details_valid(people: list[PersonPageForm], contact: ContactForm, started: 
     return all(form.is_valid() for form in people)
 
 
-def _details_initial(session, party_size: int) -> tuple[list[PersonPageForm], ContactForm]:
+NEEDS_LEGAL_REPRESENTATIVE = gettext_lazy(
+    "Children under 15 come with their legal representative: go back to the first step and choose “The applicant with a legal representative”."
+)
+
+
+def _details_initial(session, party_size: int, service: str = Service.PICKUP) -> tuple[list[PersonPageForm], ContactForm]:
     """The forms of the details page, filled with what the session keeps."""
     previous = session.get(DETAILS) or {}
     stored = previous.get("people", [])
@@ -226,7 +288,7 @@ def _details_initial(session, party_size: int) -> tuple[list[PersonPageForm], Co
                 "notice_number": person["notice_number"], "name": person["name"], "kana": person["kana"],
                 "birth_year": born.year, "birth_month": born.month, "birth_day": born.day,
             }
-        people.append(PersonPageForm(prefix=f"p{index}", initial=initial))
+        people.append(PersonPageForm(prefix=f"p{index}", initial=initial, service=service))
     return people, ContactForm(initial={"email": previous.get("email", ""), "phone": previous.get("phone", "")})
 
 
@@ -239,19 +301,20 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
         return redirect("reservations:book_done")
     slot = _slot_from_url(get_object_or_404(Window.objects.with_rules(), code=code), date, start)
     store_slot(request.session, slot)
+    service = _service(started)
     if request.method == "POST":
-        people, contact = _person_forms(started["party_size"], request.POST), ContactForm(request.POST)
+        people, contact = _person_forms(started["party_size"], request.POST, service), ContactForm(request.POST)
         if _details_valid(people, contact, started, slot.date):
             store_details(request.session, people, contact)
             request.session[TOKEN] = secrets.token_urlsafe(24)
             return redirect("reservations:book_review")
     else:
-        people, contact = _details_initial(request.session, started["party_size"])
+        people, contact = _details_initial(request.session, started["party_size"], service)
     return render(
         request,
         "reservations/book_details.html",
         {"window": slot.window, "day": slot.date, "start": slot.start, "people": people, "contact": contact,
-         "step": 4, "started": started},
+         "step": 4, "started": started, "service": service},
     )
 
 
@@ -282,6 +345,8 @@ def review(request: HttpRequest) -> HttpResponse:
         "end": _slot_end(data),
         "proxy_title": _proxy_title(data.proxy_reason),
         "attendance_choices": Attendance.choices,
+        "is_support": data.service == Service.APPLICATION_SUPPORT,
+        "service_label": Service(data.service).label,
     }
     if request.method == "POST":
         return _confirm(request, data, context)
@@ -448,17 +513,26 @@ def _affected_reason(booking: Booking) -> str:
 REBOOK_CHOICES = 5
 
 
+def _move_windows(booking: Booking) -> list[Window]:
+    """
+    The windows a booking may move to: those that take its service from its
+    ward with bookings (R-A7: for application support the own ward office only).
+    """
+    return [window for window in Window.objects.serving(booking.ward, booking.service)
+            if not window.offer(booking.service).walk_in]
+
+
 def _rebook_choices(booking: Booking) -> list:
     """
     Return up to five (window, date, slot) nearest to the affected time that
     hold the whole party: at the booking's own window first, else at the
     other windows serving its ward (R-B9, one tap to rebook).
     """
-    windows = list(Window.objects.serving(booking.ward))
+    windows = _move_windows(booking)
     windows.sort(key=lambda window: window.pk != booking.window_id)
     for window in windows:
         choices = alternatives_for(window, booking.date, booking.start, booking.party_size, timezone.now(),
-                                   limit=REBOOK_CHOICES)
+                                   limit=REBOOK_CHOICES, service=booking.service)
         if choices:
             return choices
     return []
@@ -485,24 +559,27 @@ def manage_move(request: HttpRequest) -> HttpResponse:
     booking = _managed_booking(request)
     if booking is None:
         return redirect("reservations:manage_lookup")
-    windows = list(Window.objects.serving(booking.ward))
+    windows = _move_windows(booking)
     if request.method == "POST":
         return _move(request, booking)
     if "start" in request.GET:
-        return _move_confirmation(request, booking)
+        return _move_confirmation(request, booking, windows)
+    if not windows:  # the ward office now takes application support without bookings (R-A4)
+        messages.error(request, problem_message("walk_in"))
+        return redirect("reservations:manage")
     window = next((w for w in windows if w.code == request.GET.get("window")), None) or next(
         (w for w in windows if w.pk == booking.window_id), windows[0]
     )
     context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"),
-                                window_param=window.code)
+                                window_param=window.code, service=booking.service)
     context.update({"booking": booking, "window": window, "windows": windows})
     return render(request, "reservations/manage_move.html", context)
 
 
-def _move_confirmation(request: HttpRequest, booking: Booking) -> HttpResponse:
-    """The time chosen, to confirm before the booking moves (as cancelling asks first)."""
+def _move_confirmation(request: HttpRequest, booking: Booking, windows: list[Window]) -> HttpResponse:
+    """The time chosen, among the windows of the booking's service, to confirm before the booking moves."""
     try:
-        slot = SlotChoice.parse(request.GET)
+        slot = SlotChoice.parse(request.GET, windows)
     except Invalid:
         messages.error(request, _("Choose a day and a time from the calendar."))
         return redirect("reservations:manage_move")

@@ -166,10 +166,13 @@ def _links(booking):
     base = settings.SITE_URL.rstrip("/")
     with translation.override(booking.language):
         manage_url = base + reverse("reservations:manage_lookup")
+        pickup_url = base + reverse("reservations:book_start")
         return {
             "manage_url": manage_url,
             "rebook_url": f"{manage_url}?{urlencode({'code': booking.display_code})}",
-            "book_url": base + reverse("reservations:book_start"),
+            # A new booking of the same service; support mails also link to the pickup (R-A1).
+            "book_url": base + reverse("reservations:book_support") if booking.is_support else pickup_url,
+            "pickup_url": pickup_url,
         }
 
 

@@ -5,14 +5,27 @@ from django.utils.translation import gettext as _
 
 from portal.dates import CALENDAR_EARLIEST, CALENDAR_LATEST, parse_month
 from reservations import rules
-from reservations.models import RecurringClosure, Window
+from reservations.models import RecurringClosure, Service, Window
 from reservations.schedule import calendars
+
+
+def _services_of(window: Window) -> list[dict]:
+    """
+    Return what ``window`` offers besides pickup, with its hours and whether
+    it takes it without bookings (R-A4: application support at Kita and Nishi).
+    """
+    return [
+        {"code": offer.service, "label": offer.get_service_display(), "walk_in": offer.walk_in,
+         "hours_lines": rules.describe_hours(window.calendar(offer.service))}
+        for offer in window.offers.all() if offer.service != Service.PICKUP
+    ]
 
 
 def window_list(request):
     windows = list(Window.objects.with_rules())
     for window in windows:
         window.hours_lines = rules.describe_hours(window.calendar())
+        window.other_services = _services_of(window)
     recurring = [closure.as_rule() for closure in RecurringClosure.objects.filter(window__isnull=True)]
     return render(
         request,
@@ -47,6 +60,7 @@ def window_detail(request, code):
         "closed_days": [(day, rules.closed_reason_label(day.reason)) for day in closed],
         "special_days": special,
         "hours_lines": rules.describe_hours(window.calendar()),
+        "other_services": _services_of(window),
         "previous_month": previous_month if previous_month >= CALENDAR_EARLIEST else None,
         "next_month": next_month if next_month <= CALENDAR_LATEST else None,
         "today": today,

@@ -23,6 +23,7 @@ from reservations.booking import services
 from reservations.models import Booking, Window
 from reservations.schedule import calendars
 from tests.browser.helpers import first_bookable_slot
+from tests.browser.test_support_flow import seed_windows
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,6 +117,12 @@ class Audit:
         assert self.pages, "no page was checked"
         if self.problems:
             pytest.fail(f"{len(self.problems)} axe violation(s) on {self.pages} pages checked:\n" + "\n".join(self.problems))
+
+
+@pytest.fixture(autouse=True)
+def _windows(db):
+    """The windows of the data migrations with their services (conftest's seeding predates WindowService)."""
+    seed_windows()
 
 
 @pytest.fixture
@@ -272,6 +279,42 @@ def test_booking_path_has_no_axe_violations(site):
     site.click("main .alert a[href*='/book/kita/']", check=False)  # another time; the details are kept
     site.submit(lands="/book/review/", check=False)
     site.submit(lands="/book/done/")
+    site.assert_clean()
+
+
+# --- Application support (SPEC §8, issue #14) ------------------------------------------------------
+
+
+def test_support_path_has_no_axe_violations(site):
+    site.visit("/book/support/")
+    site.submit(lands="/book/support/")  # nothing chosen: errors
+    site.fill({"input[name=ward][value=kita]": True, "input[name=attendance][value=in_person]": True})
+    site.submit(lands="/book/window/")  # Kita: walk-in only, no calendar (R-A4)
+    site.page.goto(site.url("/book/support/"))
+    site.fill({"input[name=ward][value=chuo]": True, "input[name=attendance][value=in_person]": True})
+    site.submit(lands="/book/window/")
+    site.click('main a[href$="/book/chuo/"]')  # the calendar
+    site.visit(f"/book/chuo/?date={TODAY.isoformat()}")  # today's later times (R-A4)
+    details = f"/book/chuo/{TODAY.isoformat()}/1100/"
+    site.click(f'a.slot-button[href$="{details}"]')
+    site.submit(lands=details)  # empty: errors
+    site.fill({"#id_p0-name": "新潟 太郎", "#id_p0-kana": "にいがた たろう", "#id_email": "taro@example.jp"})
+    site.fill_date("p0-birth", BIRTH)
+    site.submit(lands="/book/review/")
+    site.submit(lands="/book/done/")  # the checklist and the R-A1 explanation
+    code = site.page.locator(".reservation-code").inner_text()
+    site.page.goto(site.url("/booking/"))
+    site.fill({"#id_code": code})
+    site.fill_date("birth", BIRTH)
+    site.submit(lands="/booking/manage/")
+    site.click('main a[href$="/booking/manage/move/"]')
+    site.click(f'a.day-link[data-date="{(TODAY + dt.timedelta(days=1)).isoformat()}"]')
+    site.click("#slots a.slot-button")  # the move's confirmation
+    site.page.goto(site.url("/booking/manage/"))
+    site.click('main a[href$="/booking/manage/cancel/"]')
+    site.submit(lands="/booking/manage/")
+    for path in ("/windows/chuo/", "/windows/nishi/"):
+        site.visit(path)
     site.assert_clean()
 
 

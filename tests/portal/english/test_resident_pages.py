@@ -92,3 +92,28 @@ def test_manage_pages_have_no_japanese_in_english(client, leaks):
         blocked.post("/en/booking/", {"code": "ZZZZZZZZ", **BIRTH})
     leaks.post(blocked, "/en/booking/", {"code": "ZZZZZZZZ", **BIRTH}, "blocked", status=429)
     leaks.assert_none()
+
+
+def test_application_support_pages_have_no_japanese_in_english(client, leaks):
+    """Issue #14: the support path, its confirmation (R-A6, R-A1), look-up and the walk-in page in English."""
+    leaks.html("GET /en/book/support/", client.get("/en/book/support/"))
+    leaks.html("POST /en/book/support/ (proxy)", client.post("/en/book/support/", {"ward": "kita", "attendance": "proxy",
+                                                                                   "party_size": "1"}))
+    client.post("/en/book/support/", {"ward": "kita", "attendance": "in_person", "party_size": "1"})
+    leaks.html("/en/book/window/ (walk-in)", client.get("/en/book/window/"))
+    client.post("/en/book/support/", {"ward": "chuo", "attendance": "in_person", "party_size": "1"})
+    leaks.html("/en/book/window/ (support)", client.get("/en/book/window/"))
+    leaks.html("/en/book/chuo/?date=2026-11-25", client.get("/en/book/chuo/?date=2026-11-25"))
+    details = "/en/book/chuo/2026-12-01/0900/"
+    leaks.html(f"GET {details}", client.get(details))
+    fields = {key: value for key, value in person_fields(0).items() if not key.endswith("notice_number")}
+    client.post(details, {"email": "taro@example.jp", "phone": "", **fields})
+    review = client.get("/en/book/review/")
+    leaks.html("GET /en/book/review/ (support)", review)
+    client.post("/en/book/review/", {"token": review_token(review.content.decode())})
+    leaks.html("GET /en/book/done/ (support)", client.get("/en/book/done/"))
+    look_up(client, Booking.objects.get())
+    for path in ["/en/booking/manage/", "/en/booking/manage/move/?date=2026-12-02", "/en/booking/manage/cancel/"]:
+        leaks.html(path, client.get(path))
+    for path in ["/en/windows/", "/en/windows/kita/", "/en/windows/chuo/", "/en/"]:
+        leaks.html(path, client.get(path))
