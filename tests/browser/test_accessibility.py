@@ -23,7 +23,6 @@ from reservations.booking import services
 from reservations.models import Booking, Window
 from reservations.schedule import calendars
 from tests.browser.helpers import first_bookable_slot
-from tests.browser.test_support_flow import seed_windows
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,9 +119,8 @@ class Audit:
 
 
 @pytest.fixture(autouse=True)
-def _windows(db):
-    """The windows of the data migrations with their services (conftest's seeding predates WindowService)."""
-    seed_windows()
+def _windows(city_windows):
+    """The windows of the data migrations with their services, again after another test's flush."""
 
 
 @pytest.fixture

@@ -5,61 +5,18 @@ and without it. Thursday 2026-11-26, 10:00 in Niigata.
 """
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 
-from reservations.models import Booking, OpeningRule, Window, WindowService
+from reservations.models import Booking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = dt.date(2026, 11, 26)
-SERVICES = importlib.import_module("reservations.migrations.0008_services")
-
-
-class _SeedingApps:
-    """
-    The current models for 0002's seeding function: the seats, slots and
-    holidays it gives a window go to its pickup offer, and each ward office
-    offers application support, as migration 0008 does (R-A3, R-A4).
-    """
-
-    def get_model(self, app_label, name):
-        return _Windows if name == "Window" else django_apps.get_model(app_label, name)
-
-
-class _Windows:
-    class objects:  # noqa: N801 - stands in for the manager
-        @staticmethod
-        def create(*, capacity, slot_minutes, open_on_holidays, **fields):
-            window = Window.objects.create(**fields)
-            WindowService.objects.create(window=window, service="pickup", capacity=capacity,
-                                         slot_minutes=slot_minutes, open_on_holidays=open_on_holidays)
-            if window.kind == "ward":
-                walk_in = window.code in SERVICES.SUPPORT_WALK_IN
-                WindowService.objects.create(window=window, service="application_support", capacity=2, slot_minutes=30,
-                                             booking="walk_in" if walk_in else "required")
-                for weekday in range(5):
-                    OpeningRule.objects.create(window=window, service="application_support", weekday=weekday, nth=0,
-                                               opens_at=dt.time(9), closes_at=dt.time(16))
-            return window
-
-
-def seed_windows():
-    """The nine windows with their services and the staff groups, after another test's flush."""
-    if not Window.objects.exists():
-        importlib.import_module("reservations.migrations.0002_nine_windows").create_windows(_SeedingApps(), None)
-    if not Group.objects.filter(name="clerk").exists():
-        importlib.import_module("reservations.migrations.0005_staff_groups").create_groups(django_apps, None)
-
-
 @pytest.fixture(autouse=True)
-def _windows(db):
-    """Instead of conftest's city_windows, whose seeding predates WindowService (migration 0008)."""
-    seed_windows()
+def _windows(city_windows):
+    """The windows of the data migrations with their services, again after another test's flush."""
 
 
 @pytest.fixture(autouse=True)
