@@ -90,11 +90,16 @@ def _event(booking: Booking, *, method: str, sequence: int, now: dt.datetime) ->
     event.add("sequence", sequence)
     event.add("dtstart", dt.datetime.combine(booking.date, booking.start, tzinfo=TOKYO))
     event.add("dtend", dt.datetime.combine(booking.date, booking.end, tzinfo=TOKYO))
-    event.add("summary", _("My Number Card pickup (%(window)s)") % {"window": window.name})
+    if booking.is_support:  # R-A6: what to bring differs (no notice before applying)
+        summary = _("My Number Card application support (%(window)s)")
+        bring = _("Bring two or more identity documents and the application form.")
+    else:
+        summary, bring = _("My Number Card pickup (%(window)s)"), _("Bring your issuance notice and your identity documents.")
+    event.add("summary", summary % {"window": window.name})
     event.add("location", f"{window.name} {window.address}")
     event.add("description", "\n".join([
         _("Reservation code: %(code)s") % {"code": booking.display_code},
-        _("Bring your issuance notice and your identity documents."),
+        bring,
         _("Phone: %(phone)s") % {"phone": window.phone},
     ]))
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")

@@ -15,7 +15,7 @@ from reservations.booking.services import booking_cancel, booking_reschedule
 from reservations.messaging import ical
 from reservations.models import Booking, Window
 
-from .factories import NOW
+from .factories import NOW, person
 
 pytestmark = pytest.mark.django_db
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -111,3 +111,12 @@ def test_long_japanese_lines_are_folded_without_splitting_a_character(book):
     lines = text.split("\r\n")
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
     assert text.endswith("\r\n")
+
+
+def test_an_application_support_entry_says_so_and_what_to_bring(book):
+    """R-A6: no issuance notice before applying; the entry names the service."""
+    book(window="chuo", service="application_support", language="en", people=(person(notice_number=""),))
+    _calendar, event, _mimetype = calendar_of(mail.outbox[0])
+    assert "application support" in str(event["SUMMARY"])
+    assert "issuance notice" not in str(event["DESCRIPTION"])
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(minutes=30)
