@@ -232,7 +232,7 @@ def test_clerk_logs_in_and_works_the_counter(page, live_server, clerk_kita, coun
     staff_login(page, live_server, "clerk-kita")
 
     page.get_by_role("link", name="today's list").click()
-    table = page.locator(".day-table").inner_text()
+    table = page.locator(".day-table").first.inner_text()  # the pickup section (issue #14: one table per service)
     assert taro.display_code in table and hanako.display_code in table
     # Check in, then issue.
     page.get_by_role("link", name=taro.display_code).click()

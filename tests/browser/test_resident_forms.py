@@ -52,9 +52,16 @@ def test_a_date_error_stays_under_the_year_month_day_row(page, live_server, book
     page.locator("main form button[type=submit]").click()
     error = page.locator("#p0-dob-error")
     assert "月" in error.inner_text()
-    boxes = [page.locator(f"#id_p0-birth_{part}").bounding_box() for part in ("year", "month", "day")]
-    assert len({round(box["y"]) for box in boxes}) == 1, "year, month and day are on one row"
-    assert error.bounding_box()["y"] >= max(box["y"] + box["height"] for box in boxes)
+    page.wait_for_load_state("load")  # the answer's stylesheet applied, not only its first bytes parsed
+    # Measured in one go, in page coordinates: the error summary's focus may scroll the page meanwhile.
+    boxes = page.evaluate("""() => ["year", "month", "day", "error"].map(part => {
+        const element = document.getElementById(part === "error" ? "p0-dob-error" : "id_p0-birth_" + part);
+        const box = element.getBoundingClientRect();
+        return {y: box.top + window.scrollY, height: box.height};
+    })""")
+    *fields, error_box = boxes
+    assert len({round(box["y"]) for box in fields}) == 1, "year, month and day are on one row"
+    assert error_box["y"] >= max(box["y"] + box["height"] for box in fields)
 
 
 def test_back_after_booking_shows_the_confirmation(page, live_server, booking_day):
