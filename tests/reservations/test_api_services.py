@@ -109,6 +109,12 @@ def test_windows_of_each_service_in_r_w1_order_with_their_booking_mode(client, q
     assert all(set(w) == {"code", "name", "name_en", "kind", "ward", "phone", "booking"} for w in windows)
 
 
+@pytest.mark.parametrize("service", ["pickup", SUPPORT])
+def test_the_windows_list_takes_two_queries(client, django_assert_num_queries, service):
+    with django_assert_num_queries(2):  # the windows, their services
+        assert client.get("/api/v1/windows", {"service": service}).status_code == 200
+
+
 def test_windows_of_support_keep_the_window_fields(client):
     chuo = next(w for w in client.get("/api/v1/windows", {"service": SUPPORT}).json()["windows"] if w["code"] == "chuo")
     assert chuo == {"code": "chuo", "name": "中央区役所", "name_en": Window.objects.get(code="chuo").name_en,
@@ -632,3 +638,10 @@ def test_openapi_describes_services_and_the_service_parameter(client):
         assert "service" in schemas[name]["required"], name
     assert schemas["WindowOut"]["properties"]["booking"]["enum"] == ["required", "walk_in"]
     assert set(schemas["ServiceOut"]["required"]) == {"code", "name", "name_en"}
+
+
+@pytest.mark.parametrize("service", [None, "", "pickup"])
+def test_a_service_left_null_or_empty_is_pickup(client, service):
+    response = book(client, api_body(service=service))
+    assert response.status_code == 201 and response.json()["service"] == "pickup"
+    assert Booking.objects.get().service == "pickup"
