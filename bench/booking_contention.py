@@ -9,6 +9,11 @@ reads its remaining seats M, fires N concurrent POST /api/v1/bookings at it
 and prints bookings/s, p50/p95 latency, the status codes and the oversold
 seats, max(0, successes - M), which must be 0 (exit code 1 if not).
 
+Then it does the same for an application support slot (SPEC §8, R-A7: the
+seats of each service are counted apart) at --support-window, the first
+support slot with a seat left from today on, and prints the same lines
+prefixed with "support"; --no-support leaves that part out.
+
 Standard library only. It sends at most N bookings, gives up after
 --timeout seconds, and talks only to 127.0.0.1 / localhost / ::1: it makes
 real bookings, so never point it at a shared server. See docs/performance.md.
@@ -93,19 +98,28 @@ def get_json(url, timeout):
     return body
 
 
-def window_ward(base, window, timeout):
+PICKUP, SUPPORT = "pickup", "application_support"
+
+
+def window_ward(base, window, timeout, service=PICKUP):
     """Return a ward the window serves: its own, or chuo for the City Hall window."""
-    for row in get_json(f"{base}/api/v1/windows", timeout)["windows"]:
+    url = f"{base}/api/v1/windows" + ("" if service == PICKUP else "?" + urllib.parse.urlencode({"service": service}))
+    for row in get_json(url, timeout)["windows"]:
         if row["code"] == window:
+            if row.get("booking", "required") != "required":
+                fail(f"{window} takes no bookings for {service} (walk-in only)")
             return row["ward"] or "chuo"
-    fail(f"there is no window {window!r}")
+    fail(f"there is no window {window!r}" + ("" if service == PICKUP else f" offering {service}"))
 
 
-def find_slot(base, window, day, start, timeout):
+def find_slot(base, window, day, start, timeout, service=PICKUP):
     """Return (date, start, remaining) of the wanted slot, or of the first one with a seat left."""
     url = f"{base}/api/v1/windows/{urllib.parse.quote(window)}/availability"
-    if day:
-        url += "?" + urllib.parse.urlencode({"from": day, "to": day})
+    query = {"from": day, "to": day} if day else {}
+    if service != PICKUP:
+        query["service"] = service
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
     for row in get_json(url, timeout)["days"]:
         for slot in row["slots"]:
             if day and start:
@@ -118,12 +132,18 @@ def find_slot(base, window, day, start, timeout):
     fail(f"{window} has no bookable slot with a seat left in the booking horizon")
 
 
-def payloads(count, window, ward, day, start):
-    """One booking request per resident, each with its own 15-digit notice number."""
+def payloads(count, window, ward, day, start, service=PICKUP, first=0):
+    """
+    One booking request per resident, each with its own 15-digit notice
+    number; for application support no notice number (R-A5), the service, and
+    residents (addresses, e-mails) numbered from ``first``.
+    """
     run = random.SystemRandom().randrange(10**7, 10**8)  # distinct numbers on every run
     for index in range(count):
-        yield {
-            "_n": index,
+        person = {"notice_number": f"9{run}{index:06d}", "name": f"ベンチ 太郎{index}", "kana": "ベンチ タロウ",
+                  "birth_date": "1980-04-01"}
+        body = {
+            "_n": first + index,
             "window": window,
             "date": day,
             "start": start,
@@ -132,15 +152,12 @@ def payloads(count, window, ward, day, start):
             "proxy_reason": None,
             "email": f"bench{index}@example.com",
             "language": "ja",
-            "people": [
-                {
-                    "notice_number": f"9{run}{index:06d}",
-                    "name": f"ベンチ 太郎{index}",
-                    "kana": "ベンチ タロウ",
-                    "birth_date": "1980-04-01",
-                }
-            ],
+            "people": [person],
         }
+        if service != PICKUP:
+            del person["notice_number"]
+            body.update(service=service, email=f"bench-{service}{index}@example.com")
+        yield body
 
 
 def percentile(sorted_values, fraction):
@@ -165,6 +182,10 @@ def parse_args(argv):
     parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: first bookable slot)")
     parser.add_argument("--start", default=None, help="HH:MM (with --date)")
     parser.add_argument("--seats", type=int, default=None, help="seats M of the slot (default: its 'remaining')")
+    parser.add_argument("--support-window", default="higashi",
+                        help="window of the application support slot (default higashi; kita and nishi are\n"
+                             "walk-in only for that service)")
+    parser.add_argument("--no-support", action="store_true", help="leave out the application support slot")
     parser.add_argument("--forwarded-for", action="store_true",
                         help="send each resident from their own address in X-Forwarded-For, as behind the\n"
                              "load balancer (the server must run with TRUST_X_FORWARDED_FOR=1); without it\n"
@@ -187,16 +208,8 @@ def parse_args(argv):
     return args
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    base = local_base_url(args.url)
-    setup_timeout = min(args.request_timeout, args.timeout)
-    ward = args.ward or window_ward(base, args.window, setup_timeout)
-    day, start, remaining = find_slot(base, args.window, args.date, args.start, setup_timeout)
-    seats = args.seats if args.seats is not None else remaining
-    print(f"target   {base}  window {args.window}  slot {day} {start}  seats M={seats}  "
-          f"requests N={args.requests}  threads {args.concurrency}")
-
+def burst(args, base, window, ward, day, start, service=PICKUP, first=0):
+    """Fire the N bookings at one slot at once; return (outcomes, elapsed s): (status, ms, ms after the start)."""
     go = threading.Event()
     began = None
     deadline = time.monotonic() + args.timeout
@@ -220,15 +233,19 @@ def main(argv=None):
         return status, (answered - sent) * 1000, (answered - began) * 1000
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency)
-    futures = [pool.submit(book, body) for body in payloads(args.requests, args.window, ward, day, start)]
+    bodies = payloads(args.requests, window, ward, day, start, service, first)
+    futures = [pool.submit(book, body) for body in bodies]
     time.sleep(0.2)  # let the threads start and wait on the event
     began = time.perf_counter()  # read by book() only after go is set
     go.set()
     done, not_done = concurrent.futures.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
     elapsed = time.perf_counter() - began
     pool.shutdown(wait=False, cancel_futures=True)
+    return [f.result() for f in done] + [("unfinished", None, None)] * len(not_done), elapsed
 
-    outcomes = [f.result() for f in done] + [("unfinished", None, None)] * len(not_done)
+
+def report(outcomes, elapsed, seats, after, requests, prefix=""):
+    """Print the lines of one burst (each after ``prefix``); return the seats oversold."""
     statuses = {}
     for status, _ms, _at in outcomes:
         statuses[status] = statuses.get(status, 0) + 1
@@ -239,27 +256,59 @@ def main(argv=None):
     others = {str(k): v for k, v in statuses.items() if k not in (201, 409)}
     oversold = max(0, successes - seats)
 
-    try:
-        after = find_slot(base, args.window, day, start, setup_timeout)[2]
-    except SystemExit:
-        after = "?"
-    print(f"elapsed  {elapsed:.2f} s  ({len(outcomes) / elapsed:.1f} requests/s, {successes / elapsed:.2f} bookings/s)")
+    print(f"{prefix}elapsed  {elapsed:.2f} s  ({len(outcomes) / elapsed:.1f} requests/s, "
+          f"{successes / elapsed:.2f} bookings/s)")
     if latencies:
-        print(f"latency  p50 {percentile(latencies, 0.50):.1f} ms  p95 {percentile(latencies, 0.95):.1f} ms  "
+        print(f"{prefix}latency  p50 {percentile(latencies, 0.50):.1f} ms  p95 {percentile(latencies, 0.95):.1f} ms  "
               f"max {latencies[-1]:.1f} ms  mean {statistics.fmean(latencies):.1f} ms")
-    print(f"status   201: {successes}  409: {full}  other: {sum(others.values())}"
+    print(f"{prefix}status   201: {successes}  409: {full}  other: {sum(others.values())}"
           + (f"  {json.dumps(others, sort_keys=True)}" if others else ""))
-    print(f"seats    remaining after the run: {after}"
+    print(f"{prefix}seats    remaining after the run: {after}"
           + (f"; last seat sold {max(sold_at):.0f} ms after the burst began" if sold_at else ""))
-    print(f"oversold {oversold}")
-    if successes < min(seats, args.requests) and not others:
-        print("warning  fewer bookings than seats although no request failed: someone else booked meanwhile?")
+    print(f"{prefix}oversold {oversold}")
+    if successes < min(seats, requests) and not others:
+        print(f"{prefix}warning  fewer bookings than seats although no request failed: someone else booked meanwhile?")
     if others:
-        print("warning  some requests got neither 201 nor 409")
+        print(f"{prefix}warning  some requests got neither 201 nor 409")
     if oversold:
-        print("FAIL     the slot was oversold")
-        return 1
-    return 0
+        print(f"{prefix}FAIL     the slot was oversold")
+    return oversold
+
+
+def remaining_after(base, window, day, start, timeout, service=PICKUP):
+    try:
+        return find_slot(base, window, day, start, timeout, service)[2]
+    except SystemExit:
+        return "?"
+
+
+def run_support(args, base, setup_timeout):
+    """The application support slot (R-A7): the same burst and lines, prefixed "support"; return the oversold seats."""
+    window = args.support_window
+    ward = window_ward(base, window, setup_timeout, SUPPORT)
+    day, start, seats = find_slot(base, window, None, None, setup_timeout, SUPPORT)
+    print(f"support  target {base}  window {window}  slot {day} {start}  seats M={seats}  "
+          f"requests N={args.requests}  threads {args.concurrency}")
+    outcomes, elapsed = burst(args, base, window, ward, day, start, SUPPORT, first=args.requests)
+    after = remaining_after(base, window, day, start, setup_timeout, SUPPORT)
+    return report(outcomes, elapsed, seats, after, args.requests, prefix="support  ")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    base = local_base_url(args.url)
+    setup_timeout = min(args.request_timeout, args.timeout)
+    ward = args.ward or window_ward(base, args.window, setup_timeout)
+    day, start, remaining = find_slot(base, args.window, args.date, args.start, setup_timeout)
+    seats = args.seats if args.seats is not None else remaining
+    print(f"target   {base}  window {args.window}  slot {day} {start}  seats M={seats}  "
+          f"requests N={args.requests}  threads {args.concurrency}")
+    outcomes, elapsed = burst(args, base, args.window, ward, day, start)
+    after = remaining_after(base, args.window, day, start, setup_timeout)
+    oversold = report(outcomes, elapsed, seats, after, args.requests)
+    if not args.no_support:
+        oversold += run_support(args, base, setup_timeout)
+    return 1 if oversold else 0
 
 
 if __name__ == "__main__":

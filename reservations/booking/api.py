@@ -1,6 +1,7 @@
 """Bookings in JSON (API.md, "Bookings"): book, look up, cancel, move."""
 
 from dataclasses import replace
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
@@ -18,7 +19,7 @@ from reservations.booking.services import (
     booking_reschedule,
     find_booking,
 )
-from reservations.models import Booking
+from reservations.models import Booking, Service
 from reservations.schedule.api import ErrorsOut, hhmm
 
 router = Router(tags=["bookings"])
@@ -32,6 +33,7 @@ class BookingOut(Schema):
     start: str
     end: str
     party_size: int
+    service: Literal[tuple(Service.values)]
 
 
 class PersonOut(Schema):
@@ -87,6 +89,7 @@ def booking_json(booking: Booking) -> dict:
         "start": hhmm(booking.start),
         "end": hhmm(booking.end),
         "party_size": booking.party_size,
+        "service": booking.service,
     }
 
 
@@ -136,7 +139,8 @@ def _find(request: HttpRequest, code: str, payload: LookupIn | CancelIn | Resche
 @router.post(
     "/bookings",
     response={201: BookingOut, 409: SlotFullOut, 422: ErrorsOut, 429: TooManyOut},
-    summary="Book a pickup slot (R-B2 … R-B7); 429 past the attempts or the daily bookings allowed (issue #18)",
+    summary="Book a slot of a service, pickup unless told (R-B2 … R-B7, R-A2 … R-A5); 429 past the attempts or "
+            "the daily bookings allowed (issue #18)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> HttpResponse:
     if not ratelimit.take(request, ratelimit.BOOKING):
@@ -179,7 +183,7 @@ def cancel_booking(request: HttpRequest, code: str, payload: CancelIn) -> HttpRe
 @router.post(
     "/bookings/{code}/reschedule",
     response={200: BookingOut, 404: ErrorOut, 409: SlotFullOut | ErrorOut, 422: ErrorsOut, 429: ErrorOut},
-    summary="Move a booking to another slot; the old seat is freed in the same transaction (R-B8)",
+    summary="Move a booking to another slot of its service; the old seat is freed in the same transaction (R-B8, R-A7)",
 )
 def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> HttpResponse | dict:
     found = _find(request, code, payload)

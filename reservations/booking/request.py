@@ -18,7 +18,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+    model_validator,
+)
 
 from portal.api_errors import Invalid
 from portal.api_fields import (
@@ -48,6 +57,7 @@ from reservations.booking.forms import (
     proxy_reason_errors,
 )
 from reservations.models import Attendance, Service, Ward, Window
+from reservations.schedule.api import ServiceCode, default_service
 
 # The session keys of the resident's booking path (booking.views).
 START = "booking_start"
@@ -127,12 +137,13 @@ class BookingData:
 
     @classmethod
     def from_api(cls, payload: "BookingIn") -> "BookingData":
-        """Return the request of a valid POST /api/v1/bookings body."""
+        """Return the request of a valid POST /api/v1/bookings body (a support booking's people have no notice number)."""
         return cls(
             window=payload.window, date=payload.date, start=payload.start, ward=payload.ward,
             attendance=payload.attendance, proxy_reason=payload.proxy_reason, email=payload.email,
             phone=payload.phone, language=payload.language,
             people=tuple(PersonData(**person.model_dump(include=set(PERSON_FIELDS))) for person in payload.people),
+            service=payload.service,
         )
 
 
@@ -298,13 +309,33 @@ def _reading(value: str, info: ValidationInfo) -> str:
         raise Invalid.from_django(exc)
 
 
+class _NotAsked:
+    """Put by BookingIn in place of a notice number that its service does not ask for (R-A5); never from JSON."""
+
+
+NOT_ASKED = _NotAsked()
+
+
+def _unless_not_asked(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    # Left out, a notice number is None: refused by the text check as "required", as before services.
+    return "" if value is NOT_ASKED else handler(value)
+
+
 class PersonIn(Schema):
-    notice_number: Annotated[str, _text(60, clean_notice_number)] = Field(description="The issuance notice's number")
+    notice_number: Annotated[str, _text(60, clean_notice_number), WrapValidator(_unless_not_asked)] = Field(
+        None, validate_default=True,
+        description="The issuance notice's number (R-B3): required for pickup; not asked, and ignored, for "
+                    "application_support (R-A5)",
+    )
     name: Annotated[str, _text(100, clean_name)]
     kana: Annotated[str, _text(100), AfterValidator(_reading)] = Field(
         description="Katakana; for a name written in Latin letters, katakana or the same Latin letters (R-B4)"
     )
     birth_date: Annotated[PersonDate, AfterValidator(_born)]
+
+
+def _service_rules(service: str) -> rules.ServiceRules:
+    return rules.service_rules(service if service in Service.values else Service.PICKUP)
 
 
 class BookingIn(Body):
@@ -322,13 +353,30 @@ class BookingIn(Body):
         forms.CharField(max_length=40, required=False), clean_phone)] = ""
     language: Language = "ja"
     people: Annotated[list[PersonIn], BeforeValidator(_party), Field(min_length=1, max_length=rules.MAX_PARTY)]
+    service: ServiceCode = Service.PICKUP.value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _notice_numbers_not_asked(cls, data: object) -> object:
+        """R-A5: a service without notice numbers ignores whatever ``people[].notice_number`` holds."""
+        body = getattr(data, "_obj", data)  # ninja hands a DjangoGetter over the value
+        if not isinstance(body, dict) or not isinstance(body.get("people"), list):
+            return data
+        if _service_rules(default_service(body.get("service"))).needs_notice_number:
+            return data
+        people = [{**person, "notice_number": NOT_ASKED} if isinstance(person, dict) else person
+                  for person in body["people"]]
+        return {**body, "people": people}
 
     @model_validator(mode="after")
     def _proxy_reason_and_contact(self) -> "BookingIn":
-        # R-E5: the age-bound cases 4 and 6, for each person on the pickup day.
-        errors = proxy_reason_errors(self.attendance, self.proxy_reason) or proxy_age_errors(
-            self.attendance, self.proxy_reason, [person.birth_date for person in self.people], self.date
-        )
+        errors = {}
+        if self.attendance in _service_rules(self.service).attendances:
+            # R-E5: the age-bound cases 4 and 6, for each person on the pickup day. (A proxy
+            # where the service takes none, R-A5, is refused on ``attendance`` by booking_create.)
+            errors = proxy_reason_errors(self.attendance, self.proxy_reason) or proxy_age_errors(
+                self.attendance, self.proxy_reason, [person.birth_date for person in self.people], self.date
+            )
         if not self.email and not self.phone:
             errors["__all__"] = [NO_CONTACT]
         if errors:

@@ -45,7 +45,9 @@ def test_windows_lists_the_nine_windows_in_the_order_of_r_w1(client):
     windows = response.json()["windows"]
     assert [(w["code"], w["name"], w["kind"], w["ward"], w["phone"]) for w in windows] == R_W1
     assert windows[0]["name_en"] == "Kita Ward Office"
-    assert set(windows[0]) == {"code", "name", "name_en", "kind", "ward", "phone"}
+    # + "booking" since services (issue #14): every window is booked in advance for pickup.
+    assert set(windows[0]) == {"code", "name", "name_en", "kind", "ward", "phone", "booking"}
+    assert {w["booking"] for w in windows} == {"required"}
 
 
 def test_schedule_of_city_hall_in_november_2026(client):
@@ -283,7 +285,9 @@ def test_booking_returns_201_with_the_contract_shape(client):
     response = book(client)
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"code", "status", "window", "date", "start", "end", "party_size"}
+    # + "service" since services (issue #14, API.md "Services").
+    assert set(body) == {"code", "status", "window", "date", "start", "end", "party_size", "service"}
+    assert body["service"] == "pickup"
     assert (body["status"], body["window"], body["date"], body["start"], body["end"], body["party_size"]) == (
         "booked", "kita", "2026-12-01", "09:00", "09:15", 1)
     assert len(body["code"]) == 9 and body["code"][4] == "-"
@@ -520,7 +524,8 @@ def test_reschedule(client):
                     {"birth_date": born, "window": "cityhall", "date": "2026-12-03", "start": "09:30"})
     assert response.status_code == 200
     assert response.json() | {"code": code} == {"code": code, "status": "booked", "window": "cityhall",
-                                                  "date": "2026-12-03", "start": "09:30", "end": "09:45", "party_size": 1}
+                                                  "date": "2026-12-03", "start": "09:30", "end": "09:45", "party_size": 1,
+                                                  "service": "pickup"}
     counters = {(c.window.code, c.date.isoformat(), c.start.strftime("%H:%M")): c.booked for c in SlotCounter.objects.all()}
     assert counters == {("kita", "2026-12-01", "09:00"): 0, ("cityhall", "2026-12-03", "09:30"): 1}
 
@@ -630,7 +635,8 @@ def test_openapi_booking_body_has_required_fields_enums_and_formats(client):
     assert (fields["people"]["minItems"], fields["people"]["maxItems"]) == (1, rules.MAX_PARTY)
     assert (fields["proxy_reason"]["minimum"], fields["proxy_reason"]["maximum"]) == (1, 11)
     person = schemas["PersonIn"]
-    assert set(person["required"]) == {"notice_number", "name", "kana", "birth_date"}
+    # notice_number is required for pickup only (a 422 when left out), not for application support (R-A5).
+    assert set(person["required"]) == {"name", "kana", "birth_date"}
     assert person["properties"]["birth_date"]["format"] == "date"
 
 

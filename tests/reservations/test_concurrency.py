@@ -2,7 +2,10 @@
 Real concurrency on PostgreSQL (R-B6): many threads, each with its own
 database connection, go for the same seats at once. No slot is ever sold
 twice, a reschedule and a booking never both get the last seat, and one
-issuance-notice number never ends up in two active bookings.
+issuance-notice number never ends up in two active bookings. The seats of
+each service are counted on their own (R-A7): a race for an application
+support slot, or for the pickup and support slots of one window and time at
+once, never oversells either.
 
 Each thread uses its own connection, so these tests are transactional and
 run only on PostgreSQL (the `postgres` marker skips them on SQLite). The
@@ -30,7 +33,7 @@ from reservations.booking.services import (
     booking_reschedule,
     bookings_mark_affected,
 )
-from reservations.models import Booking, BookingPerson, CapacityOverride, SlotCounter, Window
+from reservations.models import Booking, BookingPerson, CapacityOverride, Service, SlotCounter, Window
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +41,7 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=TOKYO)  # Wednesday; horizon 26 Nov … 25 Dec
 DAY = dt.date(2026, 12, 1)  # a Tuesday: kita open 09:00–17:00, 2 seats per 15 minutes
 THREAD_TIMEOUT = 20  # seconds; a hung thread fails the test instead of hanging it
+PICKUP, SUPPORT = Service.PICKUP, Service.APPLICATION_SUPPORT
 
 
 def person(number, name="新潟 太郎", kana="ニイガタ タロウ"):
@@ -45,7 +49,12 @@ def person(number, name="新潟 太郎", kana="ニイガタ タロウ"):
     return PersonData(notice_number=f"{number:015d}", name=name, kana=kana, birth_date=dt.date(1980, 4, 1))
 
 
-def request_for(window, start, people, day=DAY):
+def support_person(index):
+    """A person of an application support booking: no notice number (R-A5)."""
+    return PersonData(notice_number="", name="新潟 花子", kana="ニイガタ ハナコ", birth_date=dt.date(1985, 6, index % 28 + 1))
+
+
+def request_for(window, start, people, day=DAY, service=PICKUP):
     return BookingData(
         window=window,
         date=day,
@@ -57,6 +66,7 @@ def request_for(window, start, people, day=DAY):
         phone="",
         language="ja",
         people=tuple(people),
+        service=service,
     )
 
 
@@ -96,25 +106,28 @@ def kinds(outcomes):
     return Counter("ok" if isinstance(o, Booking) else type(o).__name__ for o in outcomes)
 
 
-def counter(window, start, day=DAY):
-    return SlotCounter.objects.filter(window=window, date=day, start=start).first()
+def counter(window, start, day=DAY, service=PICKUP):
+    return SlotCounter.objects.filter(window=window, service=service, date=day, start=start).first()
 
 
-def active_seats(window, start, day=DAY):
+def active_seats(window, start, day=DAY, service=PICKUP):
     return (
-        Booking.objects.filter(window=window, date=day, start=start, status=Booking.Status.BOOKED).aggregate(
-            seats=Sum("party_size")
-        )["seats"]
+        Booking.objects.filter(
+            window=window, service=service, date=day, start=start, status=Booking.Status.BOOKED
+        ).aggregate(seats=Sum("party_size"))["seats"]
         or 0
     )
 
 
 def assert_counters_match_bookings():
-    """Every counter equals the seats of the active bookings in its slot, and every such slot has a counter."""
+    """
+    Every counter equals the seats of the active bookings of its service in
+    its slot, and every such slot has a counter (R-B6, R-A7).
+    """
     seats = defaultdict(int)
     for booking in Booking.objects.filter(status=Booking.Status.BOOKED):
-        seats[(booking.window_id, booking.date, booking.start)] += booking.party_size
-    counted = {(c.window_id, c.date, c.start): c.booked for c in SlotCounter.objects.all()}
+        seats[(booking.window_id, booking.service, booking.date, booking.start)] += booking.party_size
+    counted = {(c.window_id, c.service, c.date, c.start): c.booked for c in SlotCounter.objects.all()}
     for slot, taken in seats.items():
         assert counted.get(slot) == taken, slot
     for slot, booked in counted.items():
@@ -125,7 +138,16 @@ def assert_counters_match_bookings():
 @pytest.fixture
 def kita(city_windows):
     window = Window.objects.with_rules().get(code="kita")
-    assert window.capacity == 2 and window.ward == "kita"
+    assert window.offer(PICKUP).capacity == 2 and window.ward == "kita"
+    return window
+
+
+@pytest.fixture
+def chuo(city_windows):
+    """Chuo ward office: pickup 2 seats per 15 minutes, application support 2 per 30 minutes (R-A3)."""
+    window = Window.objects.with_rules().get(code="chuo")
+    assert window.offer(PICKUP).capacity == window.offer(SUPPORT).capacity == 2
+    assert not window.offer(SUPPORT).walk_in
     return window
 
 
@@ -365,3 +387,54 @@ def test_seats_given_back_while_others_take_them_are_never_miscounted(kita, capl
     assert counter(kita, start).booked == active_seats(kita, start) <= 2
     assert_counters_match_bookings()
     assert not [r for r in caplog.records if "drifted" in r.getMessage()]
+
+
+# --- Application support (SPEC §8): the same engine, its own seats ------------------------------
+
+
+def test_thirty_residents_racing_for_one_support_slot_get_exactly_two_bookings(chuo):
+    # R-A3: 2 people per 30-minute slot; R-A7: no overbooking, as for pickup.
+    start = dt.time(9, 30)
+    calls = [
+        (lambda i=i: booking_create(data=request_for(chuo, start, [support_person(i)], service=SUPPORT), now=NOW))
+        for i in range(30)
+    ]
+
+    outcomes = run_together(calls)
+
+    assert kinds(outcomes) == {"ok": 2, "SlotFull": 28}, [o for o in outcomes if not isinstance(o, (Booking, SlotFull))]
+    slot = counter(chuo, start, service=SUPPORT)
+    assert (slot.booked, slot.capacity) == (2, 2)
+    assert active_seats(chuo, start, service=SUPPORT) == 2
+    assert counter(chuo, start) is None  # the pickup slot of the same time is untouched
+    assert set(Booking.objects.values_list("service", flat=True)) == {SUPPORT}
+    # The refused are offered other support slots (half hours), never the full one.
+    for refused in (o for o in outcomes if isinstance(o, SlotFull)):
+        assert refused.alternatives
+        assert all((day, s.start) != (DAY, start) and s.start.minute in (0, 30) for _w, day, s in refused.alternatives)
+    assert_counters_match_bookings()
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_pickup_and_support_racing_for_one_window_and_time_never_oversell_either(chuo, round_):
+    # Forty residents at once, half for the pickup slot and half for the support slot
+    # that start at the same time at the same window: two seats each, counted apart (R-A7).
+    start = dt.time(10 + round_, 0)
+    base = 900_000_000_000_000 + 100 * round_
+    calls = []
+    for i in range(20):
+        calls.append(lambda i=i: booking_create(data=request_for(chuo, start, [person(base + i)]), now=NOW))
+        calls.append(
+            lambda i=i: booking_create(data=request_for(chuo, start, [support_person(i)], service=SUPPORT), now=NOW)
+        )
+
+    outcomes = run_together(calls)
+
+    assert kinds(outcomes) == {"ok": 4, "SlotFull": 36}, [o for o in outcomes if not isinstance(o, (Booking, SlotFull))]
+    won = Counter(o.service for o in outcomes if isinstance(o, Booking))
+    assert won == {PICKUP: 2, SUPPORT: 2}
+    for service in (PICKUP, SUPPORT):
+        slot = counter(chuo, start, service=service)
+        assert (slot.booked, slot.capacity) == (2, 2), service
+        assert active_seats(chuo, start, service=service) == 2, service
+    assert_counters_match_bookings()
