@@ -341,24 +341,14 @@ def _service_availability(request: HttpRequest, code: str, dates: DateRange) -> 
     now = timezone.now()
     today = timezone.localdate(now)
     earliest = calendars.earliest_start(window, dates.service, now)
-    asked = (str(dates.date_from), str(dates.date_to), dates.service, _minute_up(earliest))
+    # calendars.earliest_start is a whole minute: one key per minute, as the booking's check sees it.
+    asked = (str(dates.date_from), str(dates.date_to), dates.service, earliest.isoformat(timespec="minutes") if earliest else "")
     cached, ticket = calendars.cache_lookup(code, "json", today.isoformat(), *asked)
     if cached is not None:
         return _compressed_json(request, cached)
     first, last = dates.span(*calendars.booking_window(today, window, dates.service))
     days = calendars.window_availability(window, first, last, today=today, service=dates.service, now=now)
     return _kept_and_sent(request, ticket, availability_json(window, days, dates.service))
-
-
-def _minute_up(earliest: dt.datetime | None) -> str:
-    """
-    The first whole minute at or after ``earliest``, as text ("" for none): slots start
-    on whole minutes, so two moments with the same one see the same slots as too soon.
-    """
-    if earliest is None:
-        return ""
-    exact = earliest.replace(second=0, microsecond=0)
-    return (exact if exact == earliest else exact + dt.timedelta(minutes=1)).isoformat(timespec="minutes")
 
 
 def _kept_and_sent(request: HttpRequest, ticket: tuple | None, body: dict) -> HttpResponse:

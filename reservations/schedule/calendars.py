@@ -6,6 +6,7 @@ rules (prefetched with the window), recurring closures, closures, capacity
 overrides and booking blocks, each read once for the whole range.
 """
 
+import datetime as dt
 import logging
 import pickle
 import secrets
@@ -77,7 +78,11 @@ def earliest_start(window, service=PICKUP, now=None):
     lead_days, lead_minutes, _horizon = booking_terms(window, service)
     if not lead_minutes:
         return None
+    # Rounded up to the whole minute: the cache keys availability by that minute, and every
+    # answer under one key then agrees with the booking's own check (R-A4).
     local = timezone.localtime(now).replace(tzinfo=None)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     return rules.earliest_start(local, lead_days=lead_days, lead_minutes=lead_minutes)
 
 

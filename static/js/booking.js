@@ -78,7 +78,7 @@
     });
     link.setAttribute("aria-current", "date");
     link.parentElement.classList.add("chosen");
-    fetch(root.dataset.api + "?from=" + date + "&to=" + date, { headers: { "Accept": "application/json", "Accept-Language": document.documentElement.lang } })
+    fetch(root.dataset.api + (root.dataset.api.indexOf("?") < 0 ? "?" : "&") + "from=" + date + "&to=" + date, { headers: { "Accept": "application/json", "Accept-Language": document.documentElement.lang } })
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
       .then(function (body) {
         render(date, body.days[0], link);

@@ -198,7 +198,8 @@ def test_today_lists_times_from_30_minutes_ahead(client):
     day = client.get("/en/book/chuo/?date=2026-11-25").content.decode()
     assert 'href="/en/book/chuo/2026-11-25/1030/"' in day
     assert 'href="/en/book/chuo/2026-11-25/1000/"' not in day and 'href="/en/book/chuo/2026-11-25/0930/"' not in day
-    assert "data-booking-calendar" not in calendar  # the times come with the page
+    # With JavaScript, the calendar reads the times of the support service from the API.
+    assert 'data-api="/api/v1/windows/chuo/availability?service=application_support"' in calendar
 
 
 def test_same_day_slot_30_minutes_ahead_is_booked(client):
