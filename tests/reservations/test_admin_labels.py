@@ -130,3 +130,13 @@ def test_the_admin_history_shows_the_move_in_words(admin_client):
                                 after="chuo 2026-11-27 13:30")
     page = admin_client.get(f"{ADMIN}reservations/bookingevent/").content.decode()
     assert "北区役所 11月26日（木） 9:00" in page and "kita 2026-11-26" not in page
+
+
+def test_the_confirmation_page_writes_the_dates_in_words(admin_client):
+    kita = Window.objects.get(code="kita")
+    BookingFactory(window=kita, date=dt.date(2027, 3, 3))
+    preview = admin_client.post(f"{ADMIN}reservations/closure/add/", {
+        "window": str(kita.pk), "kind": "temporary", "start_date": "2027-03-03", "end_date": "2027-03-03"})
+    html = preview.content.decode()
+    assert preview.context["count"] == 1
+    assert "<td>3月3日（水）</td>" in html and "<td>北区役所</td>" in html
