@@ -1,5 +1,6 @@
 import logging
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import DatabaseError
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from reservations.models import (
     RecurringClosure,
     Window,
     WindowService,
+    days_in_words,
 )
 from reservations.schedule import impact
 
@@ -177,7 +179,8 @@ def _today():
 
 
 def _dates(start, end):
-    return start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
+    """A day or a period in words in the active language (12月10日（木）), for messages and the audit trail."""
+    return days_in_words(start, end)
 
 
 def in_language(describe):
@@ -238,6 +241,35 @@ class WindowAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         )
 
 
+# The explicit choice of every window (stored as no window: the model's "all").
+ALL_WINDOWS = "all"
+
+
+class WindowOrAllForm(forms.ModelForm):
+    """
+    The window of a closure, recurring closure or booking block, chosen
+    explicitly (issue #15): one window, or 全窓口 (stored as no window, which
+    means every window). Nothing is preselected on the add form, so an
+    admin never closes every window by leaving a field empty.
+    """
+
+    window = forms.ChoiceField(label=_("window"), help_text=_("One window, or all windows of the city."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].choices = [
+            ("", _("Choose: one window or all windows")),
+            (ALL_WINDOWS, _("All windows of the city")),
+            *((str(window.pk), window.name) for window in Window.objects.all()),
+        ]
+        if self.instance.pk and self.instance.window_id is None:
+            self.initial["window"] = ALL_WINDOWS
+
+    def clean_window(self):
+        value = self.cleaned_data["window"]
+        return None if value == ALL_WINDOWS else Window.objects.get(pk=value)
+
+
 class AllWindowsLabelMixin:
     """A list column for rows that apply to one window or, left empty, to all."""
 
@@ -248,6 +280,7 @@ class AllWindowsLabelMixin:
 
 @admin.register(Closure)
 class ClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
+    form = WindowOrAllForm
     list_display = ["start_date", "end_date", "window_label", "kind", "start_time", "end_time", "note_ja"]
     list_filter = ["kind", "window", "start_date"]
     date_hierarchy = "start_date"
@@ -264,6 +297,7 @@ class ClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdm
 
 @admin.register(RecurringClosure)
 class RecurringClosureAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
+    form = WindowOrAllForm
     list_display = ["kind", "pattern", "window_label", "nth", "weekday", "days_after", "start_month", "start_day", "end_month", "end_day"]
     list_filter = ["kind", "window"]
     fieldsets = [
@@ -293,9 +327,10 @@ class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
         def reason():
-            text = gettext("Seats per slot at %(window)s on %(date)s cut to %(capacity)d") % {
+            text = gettext("Seats per slot of %(service)s at %(window)s on %(date)s cut to %(capacity)d") % {
+                "service": obj.get_service_display(),
                 "window": obj.window.name,
-                "date": obj.date.isoformat(),
+                "date": _dates(obj.date, obj.date),
                 "capacity": obj.capacity,
             }
             # The note has one field, in the admin's words.
@@ -306,6 +341,7 @@ class CapacityOverrideAdmin(ImpactConfirmationMixin, admin.ModelAdmin):
 
 @admin.register(BookingBlock)
 class BookingBlockAdmin(AllWindowsLabelMixin, ImpactConfirmationMixin, admin.ModelAdmin):
+    form = WindowOrAllForm
     list_display = ["start_date", "end_date", "window_label", "service", "note_ja"]
     list_filter = ["service", "window", "start_date"]
     date_hierarchy = "start_date"

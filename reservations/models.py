@@ -6,6 +6,8 @@ The rows here are data; the rules that read them live in ``rules.py``.
 
 import datetime as dt
 import logging
+import re
+import time
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.rules import Attendance, application_support_checklist, booking_checklist, youngest_age
@@ -30,6 +33,16 @@ def localized(obj, field):
         if value:
             return value
     return getattr(obj, f"{field}_ja", "")
+
+
+def day_in_words(day):
+    """Return ``day`` as every page and mail writes it, in the active language: 12月10日（木） / Dec. 10 (Thu)."""
+    return date_format(day, gettext("N j (D)"))
+
+
+def days_in_words(first, last):
+    """Return one day, or a period from ``first`` to ``last``, in words."""
+    return day_in_words(first) if first == last else f"{day_in_words(first)}–{day_in_words(last)}"
 
 
 class Ward(models.TextChoices):
@@ -188,7 +201,7 @@ class WindowService(models.Model):
     A window offers the services that have a row here.
     """
 
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="offers")
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="offers", verbose_name=_("window"))
     service = models.CharField(_("service"), max_length=30, choices=Service)
     booking = models.CharField(
         _("booking"),
@@ -263,7 +276,9 @@ class OpeningRule(models.Model):
     weekday of the month (R-W2, R-W3). Leave the times empty to close.
     """
 
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="opening_rules")
+    window = models.ForeignKey(
+        Window, on_delete=models.CASCADE, related_name="opening_rules", verbose_name=_("window")
+    )
     service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
     weekday = models.SmallIntegerField(_("weekday"), choices=Weekday)
     nth = models.SmallIntegerField(
@@ -295,7 +310,8 @@ class OpeningRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.window} {self.get_service_display()} {self.get_weekday_display()} {self.get_nth_display()}"
+        hours = rules.format_hours(self.opens_at, self.closes_at) if self.opens_at else gettext("closed")
+        return f"{self.window} {self.get_service_display()} {self.get_weekday_display()} {self.get_nth_display()}: {hours}"
 
     def as_rule(self):
         return rules.OpeningRule(
@@ -323,6 +339,7 @@ class RecurringClosure(models.Model):
         null=True,
         blank=True,
         related_name="recurring_closures",
+        verbose_name=_("window"),
         help_text=_("Leave empty for all windows."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -429,6 +446,7 @@ class Closure(models.Model):
         null=True,
         blank=True,
         related_name="closures",
+        verbose_name=_("window"),
         help_text=_("Leave empty to close all windows."),
     )
     start_date = models.DateField(_("first day"))
@@ -467,7 +485,7 @@ class Closure(models.Model):
 
     def __str__(self):
         where = self.window.name if self.window_id else _("all windows")
-        return f"{self.get_kind_display()} {self.start_date}–{self.end_date} ({where})"
+        return f"{self.get_kind_display()} {days_in_words(self.start_date, self.end_date)} ({where})"
 
     @property
     def note(self):
@@ -492,7 +510,9 @@ class Closure(models.Model):
 class CapacityOverride(models.Model):
     """The seats per slot of one window on one date, instead of the window's usual number (R-W7)."""
 
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="capacity_overrides")
+    window = models.ForeignKey(
+        Window, on_delete=models.CASCADE, related_name="capacity_overrides", verbose_name=_("window")
+    )
     service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
     date = models.DateField(_("date"))
     capacity = models.PositiveSmallIntegerField(
@@ -507,7 +527,10 @@ class CapacityOverride(models.Model):
         constraints = [models.UniqueConstraint(fields=["window", "service", "date"], name="capacity_override_unique")]
 
     def __str__(self):
-        return f"{self.window.code} {self.date}: {self.capacity}"
+        return gettext("%(window)s %(date)s (%(service)s): %(capacity)d seats") % {
+            "window": self.window.name, "date": day_in_words(self.date), "service": self.get_service_display(),
+            "capacity": self.capacity,
+        }
 
 
 class BookingBlockQuerySet(models.QuerySet):
@@ -532,6 +555,7 @@ class BookingBlock(models.Model):
         null=True,
         blank=True,
         related_name="booking_blocks",
+        verbose_name=_("window"),
         help_text=_("Leave empty for all windows."),
     )
     service = models.CharField(
@@ -558,7 +582,7 @@ class BookingBlock(models.Model):
 
     def __str__(self):
         where = self.window.name if self.window_id else _("all windows")
-        return f"{self.start_date}–{self.end_date} ({where})"
+        return f"{days_in_words(self.start_date, self.end_date)} ({where})"
 
     def covers(self, day):
         return self.start_date <= day <= self.end_date
@@ -657,23 +681,30 @@ class SlotCounter(models.Model):
     CHECK constraint is the last line of defence against overbooking.
     """
 
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="slot_counters")
-    service = models.CharField(max_length=30, choices=Service, default=Service.PICKUP)
-    date = models.DateField()
-    start = models.TimeField()
-    capacity = models.PositiveSmallIntegerField()
-    booked = models.PositiveSmallIntegerField(default=0)
+    window = models.ForeignKey(
+        Window, on_delete=models.CASCADE, related_name="slot_counters", verbose_name=_("window")
+    )
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    capacity = models.PositiveSmallIntegerField(_("seats"))
+    booked = models.PositiveSmallIntegerField(_("seats taken"), default=0)
 
     objects = SlotCounterQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("seat counter of a slot")
+        verbose_name_plural = _("seat counters of slots")
         constraints = [
             models.UniqueConstraint(fields=["window", "service", "date", "start"], name="slot_counter_unique"),
             models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="slot_counter_not_overbooked"),
         ]
 
     def __str__(self):
-        return f"{self.window.code} {self.service} {self.date} {self.start:%H:%M} {self.booked}/{self.capacity}"
+        return (
+            f"{self.window.name} {self.get_service_display()} {day_in_words(self.date)} "
+            f"{rules.format_time(self.start)}: {self.booked}/{self.capacity}"
+        )
 
 
 # Who comes to pick up the card (R-B4): ``Attendance`` lives in eligibility.rules, the one
@@ -700,7 +731,7 @@ class Booking(models.Model):
 
     code = models.CharField(_("reservation code"), max_length=8, unique=True)
     service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="bookings")
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("window"))
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
@@ -712,7 +743,7 @@ class Booking(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=5, default="ja")
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.BOOKED)
-    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_token = models.CharField(_("submission token"), max_length=64, unique=True, null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     made_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings_made",
@@ -720,9 +751,9 @@ class Booking(models.Model):
     )
     # A salted hash of the network the booking came from (booking.limits.client_key), never the
     # address itself: it groups bookings for the admins' review of clusters (issue #18).
-    client_hash = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    client_hash = models.CharField(_("network group"), max_length=32, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = BookingQuerySet.as_manager()
 
@@ -780,12 +811,14 @@ class BookingQuota(models.Model):
     gives its count back and concurrent bookings cannot pass the limit.
     """
 
-    key = models.CharField(max_length=40)
-    day = models.DateField()
-    count = models.PositiveSmallIntegerField(default=0)
-    allowed = models.PositiveSmallIntegerField()
+    key = models.CharField(_("key (hashed)"), max_length=40)
+    day = models.DateField(_("day"))
+    count = models.PositiveSmallIntegerField(_("bookings made"), default=0)
+    allowed = models.PositiveSmallIntegerField(_("bookings allowed"))
 
     class Meta:
+        verbose_name = _("daily booking limit")
+        verbose_name_plural = _("daily booking limits")
         constraints = [models.UniqueConstraint(fields=["key", "day"], name="booking_quota_once_per_day")]
 
     def __str__(self):
@@ -795,18 +828,20 @@ class BookingQuota(models.Model):
 class BookingPerson(models.Model):
     """One person of a booking's party, with their own issuance-notice number (R-B4)."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="people")
-    position = models.PositiveSmallIntegerField()
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="people", verbose_name=_("booking"))
+    position = models.PositiveSmallIntegerField(_("order in the party"))
     # Empty for application support (R-A5: nobody has a notice before applying).
     notice_number = models.CharField(_("issuance notice number"), max_length=30, blank=True)
     name = models.CharField(_("name"), max_length=100)
     kana = models.CharField(_("name in katakana"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
     # True while the booking is active: one active booking per notice number.
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("booking active"), default=True)
 
     class Meta:
         ordering = ["booking", "position"]
+        verbose_name = _("person of a booking")
+        verbose_name_plural = _("people of a booking")
         constraints = [
             models.UniqueConstraint(fields=["booking", "position"], name="booking_person_position"),
             models.UniqueConstraint(
@@ -823,17 +858,21 @@ class BookingPerson(models.Model):
 class BookingEvent(models.Model):
     """One change of a booking: who, when, what, before → after, why (R-B10, R-S4)."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True)
-    actor_label = models.CharField(max_length=50, default="resident")
-    action = models.CharField(max_length=30)
-    before = models.CharField(max_length=200, blank=True)
-    after = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=300, blank=True)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("staff account")
+    )
+    actor_label = models.CharField(_("done by"), max_length=50, default="resident")
+    action = models.CharField(_("action"), max_length=30)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events (audit trail)")
 
     def __str__(self):
         return f"{self.booking} {self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -845,8 +884,14 @@ class BookingEvent(models.Model):
 
     @staticmethod
     def _state_label(value):
-        """A status in the words of Booking.Status; a slot ("kita 2026-11-26 09:00") as it is."""
-        return Booking.Status(value).label if value in Booking.Status.values else value
+        """
+        A status in the words of Booking.Status; a slot as stored by the
+        booking services ("kita 2026-11-26 09:00") in words: the window's
+        name, the date and the time (北区役所 11月26日（木） 9:00).
+        """
+        if value in Booking.Status.values:
+            return Booking.Status(value).label
+        return slot_in_words(value)
 
     @property
     def before_label(self):
@@ -857,11 +902,54 @@ class BookingEvent(models.Model):
         return self._state_label(self.after)
 
 
+# A slot as the audit trail stores it (booking.services._slot_label): "kita 2026-11-26 09:00".
+SLOT_LABEL = re.compile(r"^(?P<code>[-\w]+) (?P<date>\d{4}-\d{2}-\d{2}) (?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+# The windows' names for the audit trail, read once and kept a few minutes (one query, not one per row).
+WINDOW_NAMES_SECONDS = 300
+_window_names: dict[str, object] = {"read_at": None, "names": {}}
+
+
+def window_names():
+    """Return {code: (name in Japanese, name in English)} of every window, read at most every few minutes."""
+    read_at = _window_names["read_at"]
+    if read_at is None or time.monotonic() - read_at > WINDOW_NAMES_SECONDS:
+        _window_names["names"] = {code: (ja, en) for code, ja, en in Window.objects.values_list("code", "name_ja", "name_en")}
+        _window_names["read_at"] = time.monotonic()
+    return _window_names["names"]
+
+
+def forget_window_names():
+    """Read the windows' names again next time (tests; a renamed window)."""
+    _window_names["read_at"] = None
+
+
+def slot_in_words(value):
+    """Return a stored slot label in words (window name, date, time); anything else as it is."""
+    match = SLOT_LABEL.match(value or "")
+    if not match:
+        return value
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        start = dt.time(int(match["hour"]), int(match["minute"]))
+    except ValueError:
+        return value
+    names = window_names().get(match["code"])
+    if names is None:
+        name = match["code"]
+    else:
+        name = names[1] if (get_language() or "ja")[:2] == "en" and names[1] else names[0]
+    return f"{name} {day_in_words(day)} {rules.format_time(start)}"
+
+
 class StaffAssignment(models.Model):
     """A clerk's window (R-S1): clerks see and act only on the windows assigned to them."""
 
-    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="window_assignments")
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="staff_assignments")
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="window_assignments", verbose_name=_("staff account")
+    )
+    window = models.ForeignKey(
+        Window, on_delete=models.CASCADE, related_name="staff_assignments", verbose_name=_("window")
+    )
 
     class Meta:
         verbose_name = _("window assignment")
@@ -869,7 +957,7 @@ class StaffAssignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "window"], name="staff_assignment_unique")]
 
     def __str__(self):
-        return f"{self.user} → {self.window.code}"
+        return f"{self.user} → {self.window.name}"
 
 
 class Message(models.Model):
@@ -893,16 +981,16 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent (no e-mail address)")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
     due_at = models.DateTimeField(_("due at"))
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -1,7 +1,7 @@
 """
 The counter and the back office (R-S1, R-S2, R-S4, R-B10): day lists,
 search, counter actions with an audit trail, phone bookings, print view,
-CSV export and monthly statistics. Every view fetches through
+CSV export and statistics. Every view fetches through
 ``access`` so that another window's booking is a 404.
 """
 
@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -35,10 +36,10 @@ from reservations.booking.services import (
     booking_reschedule,
     booking_transition,
 )
-from reservations.counter import access, lists
+from reservations.counter import access, figures, lists
 from reservations.counter.forms import PhoneBookingForm, ReasonForm, SearchForm, ServiceForm, SupportPersonForm
 from reservations.models import Booking, Message, Service, Window
-from reservations.rules.lifecycle import service_status_label
+from reservations.rules.lifecycle import service_status_label, statistics_period
 from reservations.schedule import calendars
 
 
@@ -361,18 +362,81 @@ def _book_by_phone(request: HttpRequest, page: dict) -> HttpResponse | None:
     return redirect("staff:booking", code=booking.code)
 
 
-@staff_required
-def statistics(request, code):
-    window = access.get_window_for_staff(request.user, code)
+def _statistics_periods(request: HttpRequest) -> list[dict]:
+    """
+    The periods of the statistics page: the last 30 days and the next 30
+    days (issue #15), or one month when ``?month=YYYY-MM`` asks for it.
+    """
+    today = timezone.localdate()
     try:
         month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
-        month = timezone.localdate().replace(day=1)
-    by_service, figures = lists.month_figures(window, lists.shown_services(request, window), month,
-                                              month + relativedelta(day=31))
-    return render(request, "staff/statistics.html", {
-        "window": window, "month": month, "figures": figures, "by_service": by_service, "statuses": Booking.Status,
+        (past_first, past_last), (next_first, next_last) = statistics_period(today)
+        return [
+            {"title": _("The last 30 days"), "first": past_first, "last": past_last, "past": True},
+            {"title": _("The next 30 days"), "first": next_first, "last": next_last, "past": False},
+        ]
+    return [{"title": date_format(month, _("F Y")), "first": month, "last": month + relativedelta(day=31),
+             "past": month <= today, "month": month}]
+
+
+def _statistics_context(request: HttpRequest, window: Window) -> dict:
+    """The statistics of ``window``: charts with their tables per period, and the figures of all periods together."""
+    services = lists.shown_services(request, window)
+    periods = _statistics_periods(request)
+    days = figures.window_days(window, services, periods[0]["first"], periods[-1]["last"])
+    for period in periods:
+        mine = [row for row in days if period["first"] <= row["date"] <= period["last"]]
+        period["charts"] = figures.period_charts(mine, services, past=period["past"])
+    by_service, total = figures.summary(days, services)
+    windows = list(access.visible_windows(request.user))
+    shown = periods[0].get("month")
+    month = shown or timezone.localdate().replace(day=1)
+    return {
+        "window": window, "periods": periods, "first": periods[0]["first"], "last": periods[-1]["last"], "figures": total, "by_service": by_service,
+        "statuses": Booking.Status, "service_labels": [Service(service).label for service in services],
+        "windows": windows if len(windows) > 1 else [], "month": shown,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
         "service_query": lists.service_query(request, window), "service_choices": lists.filter_choices(window),
         "service_param": request.GET.get(lists.SERVICE_PARAM, ""),
-    })
+    }
+
+
+def _other_window(request: HttpRequest, window: Window, name: str) -> HttpResponse | None:
+    """Go to the same page of the window chosen in ``?window=`` (the window choice), or None to stay."""
+    chosen = request.GET.get("window", "")
+    if not chosen or chosen == window.code:
+        return None
+    query = request.GET.copy()
+    query.pop("window")
+    return redirect(f"{reverse(name, args=[chosen])}?{query.urlencode()}")
+
+
+@staff_required
+def statistics(request: HttpRequest, code: str) -> HttpResponse:
+    """Utilisation, no-shows and cancellations per day and service, as charts with their tables (issue #15)."""
+    window = access.get_window_for_staff(request.user, code)
+    elsewhere = _other_window(request, window, "staff:statistics")
+    if elsewhere is not None:
+        return elsewhere
+    return render(request, "staff/statistics.html", _statistics_context(request, window))
+
+
+@staff_required
+def statistics_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The statistics per window, day and service as CSV, UTF-8 with a BOM, formulas neutralised (csv_cell)."""
+    window = access.get_window_for_staff(request.user, code)
+    services = lists.shown_services(request, window)
+    periods = _statistics_periods(request)
+    first, last = periods[0]["first"], periods[-1]["last"]
+    suffix = f"-{services[0]}" if lists.service_query(request, window) else ""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{window.code}-statistics-{first.isoformat()}-{last.isoformat()}{suffix}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(figures.csv_header())
+    for row in figures.csv_rows(window, figures.window_days(window, services, first, last), services):
+        writer.writerow(csv_cell(str(value)) for value in row)
+    return response

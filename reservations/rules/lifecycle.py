@@ -131,3 +131,77 @@ def figures_by_service(
     seats = sum(seats for seats, _bookings in listed.values())
     every = [pair for _seats, bookings in listed.values() for pair in bookings]
     return each, month_statistics(seats, every)
+
+
+# --- Figures per day (issue #15: statistics people can see) -------------------
+
+# The columns of a day's figures, in the order of the CSV export.
+DAY_FIGURES = ("offered", "booked", "checked_in", "issued", "no_show", "cancelled")
+
+
+def statistics_period(today: dt.date, days: int = 30) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """Return (first, last) of the last ``days`` days before ``today`` and of the ``days`` days from ``today`` on."""
+    past = (today - dt.timedelta(days=days), today - dt.timedelta(days=1))
+    coming = (today, today + dt.timedelta(days=days - 1))
+    return past, coming
+
+
+def utilisation(booked: int, offered: int) -> float:
+    """Return seats booked / seats offered, 0 when nothing was offered."""
+    return booked / offered if offered else 0.0
+
+
+def day_figures(seats_offered: int, bookings: Iterable[tuple[str, int]]) -> dict[str, int | float]:
+    """
+    Return the figures of one day of one service: seats offered, seats
+    booked (people in bookings that hold a seat), checked in, issued,
+    no-shows, cancelled (people) and utilisation. ``bookings`` are
+    (status, people) pairs, several bookings of a status summed or not.
+    """
+    counts = day_counts(bookings, seats_offered)
+    figures: dict[str, int | float] = {name: counts[name] for name in DAY_FIGURES if name in counts}
+    figures.update(offered=seats_offered, booked=counts["holding"])
+    figures["utilisation"] = utilisation(counts["holding"], seats_offered)
+    return figures
+
+
+def add_figures(many: Iterable[Mapping[str, int | float]]) -> dict[str, int | float]:
+    """
+    Return the sum of several day_figures (days, services), its utilisation
+    and no-show rate (no-shows / bookings that reached their day) recomputed
+    from the sums.
+    """
+    total: dict[str, int | float] = dict.fromkeys(DAY_FIGURES, 0)
+    for figures in many:
+        for name in DAY_FIGURES:
+            total[name] += figures[name]
+    total["utilisation"] = utilisation(int(total["booked"]), int(total["offered"]))
+    reached = total["issued"] + total["no_show"] + total["checked_in"]
+    total["no_show_rate"] = total["no_show"] / reached if reached else 0.0
+    return total
+
+
+def daily_figures(
+    days: Iterable[dt.date],
+    services: Iterable[str],
+    seats_offered: Mapping[tuple[dt.date, str], int],
+    counted: Iterable[tuple[dt.date, str, str, int]],
+) -> list[dict]:
+    """
+    Return, for every day of ``days``, its date, the day_figures of each of
+    ``services`` and their sum: ``seats_offered`` maps (date, service) to
+    the seats of that day (missing: none); ``counted`` holds (date,
+    service, status, people) rows as the database groups them.
+    """
+    services = list(services)
+    pairs: dict[tuple[dt.date, str], list[tuple[str, int]]] = {}
+    for day, service, status, people in counted:
+        pairs.setdefault((day, service), []).append((status, people))
+    rows = []
+    for day in days:
+        each = {
+            service: day_figures(seats_offered.get((day, service), 0), pairs.get((day, service), []))
+            for service in services
+        }
+        rows.append({"date": day, "services": each, "total": add_figures(each.values())})
+    return rows

@@ -79,7 +79,7 @@ def test_admin_edits_the_year_end_period(admin_client, client):
     year_end = RecurringClosure.objects.get(kind="year_end")
     response = admin_client.post(
         f"{ADMIN}reservations/recurringclosure/{year_end.pk}/change/",
-        {"kind": "year_end", "pattern": "yearly", "start_month": 12, "start_day": 28, "end_month": 1,
+        {"window": "all", "kind": "year_end", "pattern": "yearly", "start_month": 12, "start_day": 28, "end_month": 1,
          "end_day": 4, "days_after": 0, "note_ja": "年末年始", "note_en": "Year end"},
     )
     assert response.status_code == 302

@@ -181,7 +181,7 @@ def test_affected_bookings_of_an_unsaved_walk_in_offer(today):
 def test_support_booking_block_lists_only_support_bookings(admin_client, today):
     helped = book(SUPPORT)
     book(PICKUP)
-    data = {"window": "", "service": SUPPORT, "start_date": TUESDAY.isoformat(),
+    data = {"window": "all", "service": SUPPORT, "start_date": TUESDAY.isoformat(),
             "end_date": (TUESDAY + dt.timedelta(days=2)).isoformat(), "note_ja": "点検"}
     preview = admin_client.post(f"{ADMIN}reservations/bookingblock/add/", data)
     assert [b.pk for b in preview.context["bookings"]] == [helped.pk]

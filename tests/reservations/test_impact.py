@@ -129,7 +129,7 @@ def test_mark_affected_skips_bookings_no_longer_booked(today, admin_user):
 
 
 def closure_form(window, first, last=None, **extra):
-    data = {"window": window.pk if window else "", "kind": "temporary", "start_date": first.isoformat(),
+    data = {"window": window.pk if window else "all", "kind": "temporary", "start_date": first.isoformat(),
             "end_date": (last or first).isoformat(), "start_time": "", "end_time": "", "note_ja": "停電",
             "note_en": "Power cut", "_save": "Save"}
     data.update(extra)
@@ -311,7 +311,7 @@ def test_capacity_cut_marks_only_the_latest_bookings(admin_client, today):
 
 def test_booking_block_lists_bookings_but_marks_nothing(admin_client, today):
     booking = book("kita", TUESDAY)
-    data = {"window": "", "start_date": TUESDAY.isoformat(), "end_date": THURSDAY.isoformat(), "note_ja": "点検"}
+    data = {"window": "all", "start_date": TUESDAY.isoformat(), "end_date": THURSDAY.isoformat(), "note_ja": "点検"}
 
     preview = admin_client.post(f"{ADMIN}reservations/bookingblock/add/", data)
     assert preview.status_code == 200

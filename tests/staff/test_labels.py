@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import translation
 
 from reservations import rules
-from reservations.booking.services import booking_create
-from reservations.models import Booking, BookingEvent
+from reservations.booking.services import booking_create, booking_reschedule
+from reservations.models import Booking, BookingEvent, Window, forget_window_names
 from tests.reservations.factories import NOW, booking_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
@@ -82,3 +82,14 @@ def test_admin_audit_trail_shows_words_not_codes(admin_client, booking):
     assert [event.action for event in filtered.context["cl"].result_list] == ["cancelled"]
     page = admin_client.get(f"{admin}reservations/booking/{booking.pk}/change/").content.decode()
     assert "キャンセル" in page and "予約済" in page
+
+
+def test_a_move_in_the_history_reads_in_window_names_and_dates(client, clerk_kita):
+    forget_window_names()
+    moved = booking_create(data=booking_data("kita", date=DAY, start=dt.time(9)), now=NOW)
+    booking_reschedule(booking=moved, window=Window.objects.get(code="kita"), date=dt.date(2026, 11, 27),
+                       start=dt.time(10), actor=None)
+    client.force_login(clerk_kita)
+    page = client.get(f"/staff/booking/{moved.code}/").content.decode()
+    assert "北区役所 11月26日（木） 9:00 → 北区役所 11月27日（金） 10:00" in page
+    assert "kita 2026-11-26" not in page
