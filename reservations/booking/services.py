@@ -485,13 +485,53 @@ def booking_transition(
 
     def work() -> Booking:
         locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
-        problem = rules.transition_problem(action, locked.status, booking_date=locked.date, today=_today(now))
+        problem = rules.transition_problem(
+            action, locked.status, booking_date=locked.date, today=_today(now), slot_end=_slot_end(locked), now=now,
+        )
         if problem:
             raise NotChangeable(problem)
         before = locked.status
         locked.status = rules.STAFF_ACTIONS[action][1]
         locked.save(update_fields=["status", "updated_at"])
         _record(locked, action, before=before, after=locked.status, reason=reason, actor=actor)
+        return locked
+
+    return _atomically(work)
+
+
+def _slot_end(booking: Booking) -> dt.datetime:
+    """Return when the slot of ``booking`` ends (Japan time): a no-show is marked only from then on."""
+    return timezone.make_aware(dt.datetime.combine(booking.date, booking.end))
+
+
+def last_event(booking: Booking) -> BookingEvent | None:
+    """Return the latest audit-trail row of ``booking`` (the one an undo would undo), or None."""
+    return booking.events.order_by("-at", "-pk").first()
+
+
+def booking_undo(*, booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Booking:
+    """
+    Undo the last routine step of ``booking`` (check-in, issue, no-show) on
+    the day it was done (Japan time): the booking returns to the status it
+    came from and an "undone" event (before → after) joins the audit trail,
+    which keeps the step itself (R-S4). Seats do not move: every status
+    involved holds its seat. Raise NotChangeable with the rule's reason.
+    """
+    now = now or timezone.now()
+
+    def work() -> Booking:
+        locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+        event = last_event(locked)
+        problem = rules.undo_problem(
+            event.action if event else None, locked.status,
+            done_on=timezone.localdate(event.at) if event else None, today=_today(now),
+        )
+        if problem:
+            raise NotChangeable(problem)
+        before = locked.status
+        locked.status = rules.undone_status(event.action)
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, "undone", before=before, after=locked.status, actor=actor)
         return locked
 
     return _atomically(work)

@@ -1,12 +1,13 @@
-from django import forms
-from django.utils.translation import gettext_lazy as _
+import datetime as dt
 
+from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from reservations import rules
 from reservations.booking.forms import PersonPageForm, StartForm
 from reservations.booking.services import CancelNotice
-from reservations.models import Attendance, Service
+from reservations.models import Attendance, Booking, Service
 
 
 class SearchForm(forms.Form):
@@ -15,6 +16,36 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
         help_text=_("A scanned or typed reservation code jumps straight to the booking."),
     )
+
+
+class DayListForm(forms.Form):
+    """
+    What a day list shows (R-S1): the day (a date field besides previous and
+    next), booked slots only (the default) or every slot, and one status or
+    all. Nonsense falls back to the defaults rather than an error page.
+    """
+
+    SLOTS_BOOKED, SLOTS_ALL = "booked", "all"
+
+    date = forms.DateField(label=_("Day to show"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    slots = forms.ChoiceField(
+        label=_("Slots"), required=False,
+        choices=[(SLOTS_BOOKED, _("Booked slots only")), (SLOTS_ALL, _("Every slot, empty ones too"))],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Every status")), *Booking.Status.choices])
+
+    def __init__(self, data=None, *, today: dt.date, **kwargs):
+        super().__init__(data, **kwargs)
+        self.today = today
+
+    def parsed(self) -> tuple[dt.date, bool, str]:
+        """Return the day (today when none or nonsense), whether only booked slots show, and the status ("": all)."""
+        cleaned = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
+        return (
+            cleaned.get("date") or self.today,
+            cleaned.get("slots") != self.SLOTS_ALL,
+            cleaned.get("status") or "",
+        )
 
 
 class ReasonForm(forms.Form):
@@ -27,6 +58,8 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, action="", **kwargs):
         super().__init__(*args, **kwargs)
+        if action in rules.ROUTINE_ACTIONS:
+            del self.fields["reason"]  # a routine step asks no reason: one click
         if action == "cancel":
             self.fields["reason"].required = True
             self.fields["reason"].label = _("Internal reason")

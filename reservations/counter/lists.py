@@ -8,12 +8,15 @@ in total. Reads only; the views render them.
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservations import rules
-from reservations.models import Attendance, Booking, BookingPerson, Service, Window
+from reservations.counter import access
+from reservations.models import Attendance, Booking, BookingEvent, BookingPerson, Service, Window
 from reservations.rules.lifecycle import figures_by_service, service_status_label
 from reservations.schedule import calendars
 
@@ -38,6 +41,16 @@ def service_query(request: HttpRequest, window: Window) -> str:
     """Return "&service=…" to keep the filter on the page's links, "" when every service shows."""
     services = shown_services(request, window)
     return f"&{SERVICE_PARAM}={services[0]}" if len(services) == 1 and len(window.offers.all()) > 1 else ""
+
+
+def filter_query(request: HttpRequest) -> str:
+    """Return "&slots=…&status=…" to keep the day list's filters on its links ("" for the defaults)."""
+    kept = {}
+    if request.GET.get("slots") == "all":
+        kept["slots"] = "all"
+    if request.GET.get("status") in Booking.Status.values:
+        kept["status"] = request.GET["status"]
+    return "".join(f"&{name}={value}" for name, value in kept.items())
 
 
 def filter_choices(window: Window) -> list[tuple[str, str]]:
@@ -97,6 +110,59 @@ def day_sections(window: Window, day: dt.date, services: list[str]) -> tuple[lis
     seats = sum(section["capacity"] * sum(1 for row in section["rows"] if not row.get("orphan")) for section in sections)
     total = rules.day_counts([(b.status, b.party_size) for b in bookings], seats)
     return sections, total, bookings
+
+
+def filter_rows(sections: list[dict], *, booked_only: bool, status: str) -> None:
+    """
+    Give each section its ``shown`` rows: the bookings of ``status`` ("": every
+    status) in each slot, and only the slots that still have a booking when
+    ``booked_only`` or a status is asked for. The full grid stays in ``rows``.
+    """
+    for section in sections:
+        shown = []
+        for row in section["rows"]:
+            bookings = [b for b in row["bookings"] if not status or b.status == status]
+            if bookings or not (booked_only or status):
+                shown.append({**row, "bookings": bookings})
+        section["shown"] = shown
+
+
+def last_events(bookings: list[Booking]) -> dict[int, BookingEvent]:
+    """Return the latest audit-trail row of each of ``bookings`` (one query)."""
+    latest: dict[int, BookingEvent] = {}
+    events = BookingEvent.objects.filter(booking__in=[b.pk for b in bookings]).only("booking_id", "action", "at")
+    for event in events.order_by("at", "pk"):
+        latest[event.booking_id] = event
+    return latest
+
+
+def counter_steps(
+    user: AbstractBaseUser | AnonymousUser, booking: Booking, last: BookingEvent | None, now: dt.datetime
+) -> tuple[list[tuple[str, str]], str]:
+    """
+    Return the one-click routine steps ``user`` may take on ``booking`` now
+    (action, words), and the words of the step an undo would take back ("" when
+    none): the rules decide what the state allows, ``access.can`` who may act.
+    """
+    today = timezone.localdate(now)
+    slot_end = timezone.make_aware(dt.datetime.combine(booking.date, booking.end))
+    steps = [
+        (action, rules.action_label(action, booking.service)) for action in rules.ROUTINE_ACTIONS
+        if access.can(user, booking, action)
+        and not rules.transition_problem(action, booking.status, booking_date=booking.date, today=today,
+                                         slot_end=slot_end, now=now)
+    ]
+    undoable = last is not None and not rules.undo_problem(
+        last.action, booking.status, done_on=timezone.localdate(last.at), today=today
+    ) and access.can(user, booking, last.action)
+    return steps, rules.action_label(last.action, booking.service) if undoable else ""
+
+
+def attach_counter_steps(user: AbstractBaseUser | AnonymousUser, bookings: list[Booking], now: dt.datetime) -> None:
+    """Give each of ``bookings`` its ``steps`` and ``undo_label`` (counter_steps) for the day list rows."""
+    latest = last_events(bookings)
+    for booking in bookings:
+        booking.steps, booking.undo_label = counter_steps(user, booking, latest.get(booking.pk), now)
 
 
 def csv_header() -> list[str]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("book/", staff_views.phone_booking, name="phone_booking"),
     path("booking/<str:code>/", staff_views.booking_detail, name="booking"),
     path("booking/<str:code>/move/", staff_views.booking_move, name="booking_move"),
+    path("booking/<str:code>/undo/", staff_views.booking_undo, name="booking_undo"),
     path("booking/<str:code>/<str:action>/", staff_views.booking_action, name="booking_action"),
     path("windows/<slug:code>/", staff_views.day_list, name="day_list"),
     path("windows/<slug:code>/print/", staff_views.day_list_print, name="day_list_print"),

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import dates
 from portal.api_errors import Invalid
@@ -35,9 +36,18 @@ from reservations.booking.services import (
     booking_create,
     booking_reschedule,
     booking_transition,
+    last_event,
 )
+from reservations.booking.services import booking_undo as booking_undo_service
 from reservations.counter import access, figures, lists
-from reservations.counter.forms import PhoneBookingForm, ReasonForm, SearchForm, ServiceForm, SupportPersonForm
+from reservations.counter.forms import (
+    DayListForm,
+    PhoneBookingForm,
+    ReasonForm,
+    SearchForm,
+    ServiceForm,
+    SupportPersonForm,
+)
 from reservations.models import Booking, Message, Service, Window
 from reservations.rules.lifecycle import service_status_label, statistics_period
 from reservations.schedule import calendars
@@ -78,32 +88,42 @@ def home(request):
                                                "search_form": SearchForm()})
 
 
-def _day_context(request, window, day):
-    """The day list of ``window`` on ``day``: a slot grid per service shown, counts per service and in total."""
+def _day_context(request: HttpRequest, window: Window) -> dict:
+    """
+    The day list of ``window`` on the day asked for: a slot grid per service
+    shown, the rows the filters leave (booked slots only by default, a status),
+    counts per service and in total, and each booking's one-click steps.
+    """
     services = lists.shown_services(request, window)
-    sections, total, _bookings = lists.day_sections(window, day, services)
+    form = DayListForm(request.GET, today=timezone.localdate())
+    day, booked_only, status = form.parsed()
+    sections, total, bookings = lists.day_sections(window, day, services)
+    lists.filter_rows(sections, booked_only=booked_only, status=status)
+    lists.attach_counter_steps(request.user, bookings, timezone.now())
     return {
         "window": window, "day": day, "sections": sections, "counts": total, "statuses": Booking.Status,
-        "services": services, "service_query": lists.service_query(request, window),
+        "services": services, "service_query": lists.service_query(request, window), "filter_form": form,
         "service_choices": lists.filter_choices(window), "service_param": request.GET.get(lists.SERVICE_PARAM, ""),
+        "filter_query": lists.filter_query(request), "booked_only": booked_only, "status": status,
     }
 
 
 @staff_required
 def day_list(request, code):
     window = access.get_window_for_staff(request.user, code)
-    day = _date_param(request)
+    context = _day_context(request, window)
+    day = context["day"]
     return render(request, "staff/day_list.html", {
-        **_day_context(request, window, day),
-        "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
+        **context, "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
         "search_form": SearchForm(), "can_counter": access.can(request.user, window, "check_in"),
+        "back": request.get_full_path(), "changed": request.session.pop(CHANGED_KEY, ""),
     })
 
 
 @staff_required
 def day_list_print(request, code):
     window = access.get_window_for_staff(request.user, code)
-    return render(request, "staff/day_list_print.html", _day_context(request, window, _date_param(request)))
+    return render(request, "staff/day_list_print.html", {**_day_context(request, window), "printed_at": timezone.now()})
 
 
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
@@ -174,22 +194,19 @@ def affected(request):
 @staff_required
 def booking_detail(request, code):
     booking = access.get_booking_for_staff(request.user, code)
-    today = timezone.localdate()
-    actions = [
-        (action, rules.action_label(action, booking.service))
-        for action in rules.STAFF_ACTIONS
-        if access.can(request.user, booking, action)
-        and not rules.transition_problem(action, booking.status, booking_date=booking.date, today=today)
-    ]
+    now = timezone.now()
+    steps, undo_label = lists.counter_steps(request.user, booking, last_event(booking), now)
+    cancel = access.can(request.user, booking, "cancel") and not rules.transition_problem(
+        "cancel", booking.status, booking_date=booking.date, today=timezone.localdate(now))
     return render(request, "staff/booking.html", {
-        "booking": booking, "people": list(booking.people.all()), "actions": actions,
-        "events": _history(booking),
+        "booking": booking, "people": list(booking.people.all()), "steps": steps, "undo_label": undo_label,
+        "actions": steps + ([("cancel", rules.action_label("cancel"))] if cancel else []),
+        "events": _history(booking), "back": request.get_full_path(),
+        "changed": request.session.pop(CHANGED_KEY, "") == booking.code,
         "messages_sent": booking.messages.order_by("due_at", "pk"),
         # The services move a booked time only until it starts (an affected one always).
         "can_move": access.can(request.user, booking, "move")
-        and rules.cancellable(
-            booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), timezone.now()
-        ),
+        and rules.cancellable(booking.status, timezone.make_aware(dt.datetime.combine(booking.date, booking.start)), now),
     })
 
 
@@ -210,31 +227,75 @@ def _history(booking: Booking) -> list[dict]:
 TRANSITION_MESSAGES = {
     "not_from_status": gettext_lazy("This cannot be done to a booking in its present state."),
     "not_today": gettext_lazy("This can only be done on the day of the booking."),
-    "not_yet": gettext_lazy("A booking can be marked as not come only from its day on."),
+    "not_yet": gettext_lazy("A booking can be marked as not come only once its time has ended."),
     "unknown_action": gettext_lazy("Unknown action."),
+    "nothing_to_undo": gettext_lazy("Only the last check-in, issue or no-show of the day can be undone."),
 }
+# The session key of the booking changed last: its row is highlighted on the page the clerk returns to.
+CHANGED_KEY = "counter_changed"
+
+
+def _back(request: HttpRequest, booking: Booking) -> str:
+    """
+    Return where a counter step goes back to: the page it was posted from
+    (``next``: the day list with its filters, or the booking), at the row
+    of ``booking``; the booking's day list when ``next`` is missing or foreign.
+    """
+    back = request.POST.get("next", "")
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = f"{reverse('staff:day_list', args=[booking.window.code])}?date={booking.date.isoformat()}"
+    return f"{back.split('#')[0]}#booking-{booking.code}"
+
+
+def _refused(request: HttpRequest, booking: Booking, exc: NotChangeable) -> HttpResponse:
+    problem = exc.args[0] if exc.args else "not_from_status"
+    messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))
+    return redirect(_back(request, booking))
+
+
+def _done(request: HttpRequest, booking: Booking, text: str) -> HttpResponse:
+    """Say what was done to ``booking`` (the page's status region) and go back to its row, highlighted."""
+    messages.success(request, text)
+    request.session[CHANGED_KEY] = booking.code
+    return redirect(_back(request, booking))
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def booking_action(request, code, action):
+    """A routine step is one POST (the day list's and the booking's buttons); a cancellation asks its reason first."""
     booking = access.get_booking_for_staff(request.user, code)
     if action not in rules.STAFF_ACTIONS or not access.can(request.user, booking, action):
         raise Http404("no such action for this user")
+    label = rules.action_label(action, booking.service)
     form = ReasonForm(request.POST if request.method == "POST" else None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             booking_transition(booking=booking, action=action, actor=request.user, **form.cleaned_data)
         except NotChangeable as exc:
-            problem = exc.args[0] if exc.args else "not_from_status"
-            messages.error(request, TRANSITION_MESSAGES.get(problem, TRANSITION_MESSAGES["not_from_status"]))
-            return redirect("staff:booking", code=booking.code)
-        messages.success(request, _("Done: %(action)s.") % {"action": rules.action_label(action, booking.service)})
-        return redirect(f"{reverse('staff:day_list', args=[booking.window.code])}?date={booking.date.isoformat()}")
+            return _refused(request, booking, exc)
+        return _done(request, booking, _("%(code)s — Done: %(action)s.") % {"code": booking.display_code, "action": label})
     return render(request, "staff/confirm_action.html", {
-        "booking": booking, "action": action, "label": rules.action_label(action, booking.service), "form": form,
-        "undoable": action in ("check_in",),
+        "booking": booking, "action": action, "label": label, "form": form,
+        "undoable": action in rules.ROUTINE_ACTIONS,
     })
+
+
+@staff_required
+@require_POST
+def booking_undo(request: HttpRequest, code: str) -> HttpResponse:
+    """Undo the booking's last routine step of the day, by staff who may take that step at its window."""
+    booking = access.get_booking_for_staff(request.user, code)
+    last = last_event(booking)
+    step = last.action if last and last.action in rules.ROUTINE_ACTIONS else "check_in"
+    if not access.can(request.user, booking, step):
+        raise Http404("not for this user")
+    try:
+        booking_undo_service(booking=booking, actor=request.user)
+    except NotChangeable as exc:
+        return _refused(request, booking, exc)
+    label = rules.action_label(step, booking.service)
+    return _done(request, booking, _("%(code)s — Undone: %(action)s.") % {"code": booking.display_code, "action": label})
 
 
 @staff_required

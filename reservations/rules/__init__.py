@@ -48,11 +48,14 @@ from reservations.rules.inputs import (  # noqa: F401
 from reservations.rules.lifecycle import (  # noqa: F401
     ACTION_LABELS,
     RECORDED_AS,
+    ROUTINE_ACTIONS,
     STAFF_ACTIONS,
     action_label,
     day_counts,
     month_statistics,
     transition_problem,
+    undo_problem,
+    undone_status,
 )
 from reservations.rules.schedule import (  # noqa: F401
     CLOSED_REASON_ORDER,

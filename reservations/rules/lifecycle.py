@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "no_show": _("Did not come (不来庁)"),
     "cancelled": _("Cancellation"),
     "affected": _("Affected by a closure"),
+    "undone": _("Undone (元に戻す)"),
 }
 RECORDED_AS: dict[str, str] = {"cancel": "cancelled"}
 
@@ -63,12 +64,16 @@ def service_status_label(status: str, service: str) -> str | None:
     return None if words is None else str(words)
 
 
-def transition_problem(action: str, status: str, *, booking_date: dt.date, today: dt.date) -> str | None:
+def transition_problem(
+    action: str, status: str, *, booking_date: dt.date, today: dt.date,
+    slot_end: dt.datetime | None = None, now: dt.datetime | None = None,
+) -> str | None:
     """
     Return why a staff ``action`` cannot be done on a booking in ``status``
     for ``booking_date``, or None: "unknown_action", "not_from_status"
     (issuing a cancelled booking, …), "not_today" (check-in and issuing
-    happen on the day), "not_yet" (no-show only from the day on).
+    happen on the day), "not_yet" (no-show only once the slot has ended:
+    ``now`` at or after ``slot_end``; a 13:15–13:30 booking from 13:30 on).
     """
     if action not in STAFF_ACTIONS:
         return "unknown_action"
@@ -77,9 +82,37 @@ def transition_problem(action: str, status: str, *, booking_date: dt.date, today
         return "not_from_status"
     if action in ("check_in", "issue") and booking_date != today:
         return "not_today"
-    if action == "no_show" and booking_date > today:
+    if action == "no_show" and (slot_end is None or now is None or now < slot_end):
         return "not_yet"
     return None
+
+
+# The routine steps at the counter (no reason asked) and the status an undo
+# returns to: a mistaken click is put right the same day, and the audit
+# trail keeps both the step and its "undone" event (R-S4).
+ROUTINE_ACTIONS: dict[str, str] = {"check_in": "booked", "issue": "checked_in", "no_show": "booked"}
+
+
+def undo_problem(last_action: str | None, status: str, *, done_on: dt.date | None, today: dt.date) -> str | None:
+    """
+    Return why the last event of a booking, ``last_action`` done on
+    ``done_on`` (Japan time), cannot be undone ``today`` while the booking
+    is in ``status``, or None: "nothing_to_undo" (the last event is not a
+    routine step: a booking, a move, a cancellation, an undo), "not_today"
+    (only the same day), "not_from_status" (the booking has moved on since).
+    """
+    if last_action not in ROUTINE_ACTIONS:
+        return "nothing_to_undo"
+    if done_on != today:
+        return "not_today"
+    if status != STAFF_ACTIONS[last_action][1]:
+        return "not_from_status"
+    return None
+
+
+def undone_status(action: str) -> str:
+    """Return the status that undoing the routine ``action`` returns a booking to."""
+    return ROUTINE_ACTIONS[action]
 
 
 def day_counts(bookings: Iterable[tuple[str, int]], seats_offered: int) -> dict[str, int]:

@@ -32,12 +32,11 @@ def test_clerk_scans_a_code_checks_in_and_issues(page, live_server, django_user_
     # A USB scanner types the code and Enter into the search field.
     page.locator("#id_q").fill(booking.code.lower())
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Check in (来庁)").click()
-    page.get_by_role("button", name="Confirm: Check in (来庁)").click()
-    assert "Done" in page.content()
-    page.get_by_role("link", name=booking.display_code).click()
-    page.get_by_role("link", name="Card issued (交付済)").click()
-    page.get_by_role("button", name="Confirm: Card issued (交付済)").click()
+    # One click per step (issue #15): no confirm page, back on the booking with the message.
+    page.get_by_role("button", name="Check in (来庁)").click()
+    assert f"{booking.display_code} — Done: Check in (来庁)." in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Card issued (交付済)").click()
+    assert f"{booking.display_code} — Done: Card issued (交付済)." in page.locator(".messages").inner_text()
     booking.refresh_from_db()
     assert booking.status == "issued"
     assert list(booking.events.values_list("action", flat=True)) == ["booked", "check_in", "issue"]

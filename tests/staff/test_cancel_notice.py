@@ -69,9 +69,10 @@ def test_cancel_form_needs_an_internal_reason_and_a_known_sentence():
     assert form.is_valid() and form.cleaned_data == {"reason": "x", "notice": CancelNotice.CARD_NOT_READY}
 
 
-def test_other_actions_have_an_optional_reason_and_no_sentence():
-    form = ReasonForm({"reason": ""}, action="check_in")
-    assert form.is_valid() and list(form.fields) == ["reason"]
+@pytest.mark.parametrize("action", ["check_in", "issue", "no_show"])
+def test_routine_steps_ask_no_reason_and_no_sentence(action):
+    form = ReasonForm({"reason": ""}, action=action)
+    assert form.is_valid() and list(form.fields) == []  # one click (issue #15)
 
 
 def test_confirm_page_labels_the_two_fields_apart(client, clerk_kita):

@@ -51,7 +51,9 @@ def test_issuing_a_cancelled_booking_is_refused_with_a_message(client, clerk_kit
     response = client.post(f"/staff/booking/{booking.code}/issue/", follow=True)
     booking.refresh_from_db()
     assert booking.status == "cancelled"
-    assert response.redirect_chain[-1][0] == f"/staff/booking/{booking.code}/"
+    # Refused: back to the day list at the booking's row, with the reason.
+    assert response.redirect_chain[-1][0] == f"/staff/windows/kita/?date=2026-11-26#booking-{booking.code}"
+    assert "現在の状態の予約には、この操作はできません。" in response.content.decode()
     assert BookingEvent.objects.filter(booking=booking, action="issue").count() == 0
     cancel = BookingEvent.objects.get(booking=booking, action="cancelled")
     assert (cancel.reason, cancel.actor_label) == ("電話で取消", "clerk-kita")
@@ -159,7 +161,7 @@ def test_phone_booking_follows_the_rules_and_is_marked(client, operator):
 
 def test_statistics(client, clerk_kita, frozen_now):
     first = booking_create(data=booking_data("kita", date=TODAY), now=NOW)
-    second = booking_create(data=booking_data("kita", date=TODAY, start=dt.time(10), party=2), now=NOW)
+    second = booking_create(data=booking_data("kita", date=TODAY, start=dt.time(9, 30), party=2), now=NOW)
     booking_create(data=booking_data("kita", date=dt.date(2026, 11, 27), people=(person(),)), now=NOW)
     frozen_now(TODAY)
     booking_transition(booking=first, action="check_in", actor=None)

@@ -35,6 +35,7 @@ def booking():
         ("booked", "Booked", "予約済"),
         ("rescheduled", "Moved", "予約変更"),
         ("affected", "Affected by a closure", "休業の影響あり"),
+        ("undone", "Undone (元に戻す)", "元に戻す"),
         ("something_else", "something_else", "something_else"),
     ],
 )
@@ -47,7 +48,7 @@ def test_every_action_has_one_label(action, english, japanese):
 
 def test_every_staff_action_and_recorded_action_has_words():
     recorded = {rules.RECORDED_AS.get(action, action) for action in rules.STAFF_ACTIONS}
-    assert recorded | {"booked", "rescheduled", "affected"} == set(rules.ACTION_LABELS)
+    assert recorded | {"booked", "rescheduled", "affected", "undone"} == set(rules.ACTION_LABELS)
 
 
 def test_the_button_the_confirmation_and_the_history_use_the_same_words(client, clerk_kita, booking, frozen_now):

@@ -28,6 +28,15 @@ def test_day_counts_people_by_status_and_the_seats_still_free(bookings, seats, e
     assert rules.day_counts(bookings, seats) == expected
 
 
+# A 13:15–13:30 booking on TODAY (aware datetimes in Japan time, as the services pass them).
+JST = dt.timezone(dt.timedelta(hours=9))
+END = dt.datetime(2026, 11, 26, 13, 30, tzinfo=JST)
+
+
+def at(hour, minute=0, day=TODAY):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=JST)
+
+
 @pytest.mark.parametrize(
     "action, status, day, today, problem",
     [
@@ -39,9 +48,6 @@ def test_day_counts_people_by_status_and_the_seats_still_free(bookings, seats, e
         ("issue", "booked", TODAY, TODAY, "not_from_status"),
         ("issue", "cancelled", TODAY, TODAY, "not_from_status"),
         ("issue", "no_show", TODAY, TODAY, "not_from_status"),
-        ("no_show", "booked", TODAY, TODAY, None),
-        ("no_show", "booked", TODAY, TODAY + dt.timedelta(days=3), None),
-        ("no_show", "booked", TODAY, TODAY - dt.timedelta(days=1), "not_yet"),
         ("no_show", "checked_in", TODAY, TODAY, "not_from_status"),
         ("cancel", "booked", TODAY, TODAY, None),
         ("cancel", "checked_in", TODAY, TODAY, None),
@@ -52,7 +58,60 @@ def test_day_counts_people_by_status_and_the_seats_still_free(bookings, seats, e
     ],
 )
 def test_transition_rules(action, status, day, today, problem):
-    assert rules.transition_problem(action, status, booking_date=day, today=today) == problem
+    assert rules.transition_problem(action, status, booking_date=day, today=today, slot_end=END, now=at(14)) == problem
+
+
+@pytest.mark.parametrize(
+    "now, problem",
+    [
+        (at(12, 3), "not_yet"),  # the case of issue #15: a 13:15 booking at 12:03
+        (at(13, 15), "not_yet"),  # the slot has begun, not ended
+        (at(13, 29), "not_yet"),
+        (at(13, 30), None),  # from the slot's end on
+        (at(16, 0), None),
+        (at(9, 0, TODAY + dt.timedelta(days=3)), None),  # marked days later
+        (at(23, 0, TODAY - dt.timedelta(days=1)), "not_yet"),  # the day before
+        (None, "not_yet"),  # without a clock, never
+    ],
+)
+def test_no_show_only_once_the_slot_has_ended(now, problem):
+    today = now.date() if now else TODAY
+    assert rules.transition_problem("no_show", "booked", booking_date=TODAY, today=today, slot_end=END, now=now) == problem
+
+
+def test_no_show_without_the_slot_end_is_refused():
+    assert rules.transition_problem("no_show", "booked", booking_date=TODAY, today=TODAY, now=at(16)) == "not_yet"
+
+
+@pytest.mark.parametrize(
+    "last_action, status, done_on, problem",
+    [
+        ("check_in", "checked_in", TODAY, None),
+        ("issue", "issued", TODAY, None),
+        ("no_show", "no_show", TODAY, None),
+        ("check_in", "checked_in", TODAY - dt.timedelta(days=1), "not_today"),  # only the same day
+        ("no_show", "no_show", TODAY - dt.timedelta(days=2), "not_today"),
+        ("check_in", "cancelled", TODAY, "not_from_status"),  # moved on since
+        ("undone", "booked", TODAY, "nothing_to_undo"),  # no undo of an undo: only the last step
+        ("cancelled", "cancelled", TODAY, "nothing_to_undo"),  # cancellations are not routine
+        ("booked", "booked", TODAY, "nothing_to_undo"),
+        ("rescheduled", "booked", TODAY, "nothing_to_undo"),
+        (None, "booked", None, "nothing_to_undo"),
+    ],
+)
+def test_undo_rules(last_action, status, done_on, problem):
+    assert rules.undo_problem(last_action, status, done_on=done_on, today=TODAY) == problem
+
+
+@pytest.mark.parametrize("action, back_to", [("check_in", "booked"), ("issue", "checked_in"), ("no_show", "booked")])
+def test_undo_returns_to_the_status_the_step_came_from(action, back_to):
+    assert rules.undone_status(action) == back_to
+    assert back_to in rules.STAFF_ACTIONS[action][0]
+
+
+def test_routine_steps_hold_their_seats_so_an_undo_moves_none():
+    for action, back_to in rules.ROUTINE_ACTIONS.items():
+        assert rules.STAFF_ACTIONS[action][1] in rules.SEAT_HOLDING_STATUSES and back_to in rules.SEAT_HOLDING_STATUSES
 
 
 def test_month_statistics_rule():
