@@ -19,7 +19,13 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.rules import Attendance, application_support_checklist, booking_checklist, youngest_age
+from eligibility.rules import (
+    Attendance,
+    application_support_checklist,
+    booking_checklist,
+    proxy_reason_titles,
+    youngest_age,
+)
 from reservations import rules
 
 logger = logging.getLogger(__name__)
@@ -739,6 +745,10 @@ class Booking(models.Model):
     ward = models.CharField(_("ward of residence"), max_length=10, choices=Ward)
     attendance = models.CharField(_("who comes"), max_length=30, choices=Attendance)
     proxy_reason = models.PositiveSmallIntegerField(_("proxy reason"), null=True, blank=True)
+    # Who comes as the proxy (R-E5), recorded by the reservation centre (issue #15); erased with the
+    # rest of the personal data (R-B11).
+    proxy_name = models.CharField(_("proxy's name"), max_length=100, blank=True)
+    proxy_phone = models.CharField(_("proxy's phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=5, default="ja")
@@ -796,6 +806,11 @@ class Booking(models.Model):
         if self.service == Service.APPLICATION_SUPPORT:
             return application_support_checklist(self.attendance, applicant_age=applicant_age)  # R-A6
         return booking_checklist(self.attendance, proxy_reason=self.proxy_reason, applicant_age=applicant_age)
+
+    @property
+    def proxy_reason_label(self):
+        """The proxy reason in words (R-E5), never only its number; "" without one."""
+        return proxy_reason_titles().get(self.proxy_reason, "") if self.proxy_reason else ""
 
     @property
     def is_support(self):

@@ -106,6 +106,9 @@ class BookingData:
     client: str = ""
     # What for (rules.Service): pickup (§2) or application support (§8).
     service: str = Service.PICKUP
+    # Who comes as the proxy (R-E5), when the reservation centre records it (issue #15).
+    proxy_name: str = ""
+    proxy_phone: str = ""
 
     @classmethod
     def from_session(cls, session: Mapping, language: str) -> "BookingData | None":

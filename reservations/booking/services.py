@@ -301,6 +301,8 @@ def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str 
         ward=data.ward,
         attendance=data.attendance,
         proxy_reason=data.proxy_reason,
+        proxy_name=data.proxy_name if data.attendance == Attendance.PROXY else "",
+        proxy_phone=data.proxy_phone if data.attendance == Attendance.PROXY else "",
         email=data.email,
         phone=data.phone,
         language=data.language,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reservations import rules
-from reservations.booking.forms import PersonPageForm, StartForm
+from reservations.booking.forms import PersonPageForm, StartForm, clean_name, clean_phone
 from reservations.booking.services import CancelNotice
 from reservations.models import Attendance, Booking, Service
 
@@ -96,7 +96,12 @@ class SupportPersonForm(PersonPageForm):
 class PhoneBookingForm(StartForm):
     """The caller's ward, who comes and the slot, for a phone booking (same rules as residents)."""
 
-    start = forms.TimeField(label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect)
+    start = forms.TimeField(
+        label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect(attrs={"class": "time-grid-input"})
+    )
+    # Issue #15: who comes as the proxy, recorded when the attendance is a proxy (R-E5).
+    proxy_name = forms.CharField(label=_("Proxy's name"), max_length=100, required=False)
+    proxy_phone = forms.CharField(label=_("Proxy's phone"), max_length=40, required=False)
 
     def __init__(self, *args, slots=(), service=Service.PICKUP, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +112,22 @@ class PhoneBookingForm(StartForm):
             self.fields["attendance"].choices = [(value, label) for value, label in Attendance.choices if value in allowed]
             self.fields["attendance"].label = _("Who comes to apply")
             self.fields["attendance"].help_text = _("Under-15s and adult wards come with their legal representative. A proxy cannot apply.")
-            del self.fields["proxy_reason"]
+            del self.fields["proxy_reason"], self.fields["proxy_name"], self.fields["proxy_phone"]
             self.fields["ward"].help_text = _("Application support is given only at the ward office of the caller's own ward.")
         self.fields["start"].widget.choices = [
-            (slot.start.strftime("%H:%M"), f"{slot.start:%H:%M}–{slot.end:%H:%M} ({slot.remaining})") for slot in slots
+            (slot.start.strftime("%H:%M"), f"{slot.start:%H:%M} ({slot.remaining})") for slot in slots
         ]
+
+    def clean_proxy_name(self):
+        return clean_name(self.cleaned_data["proxy_name"]) if self.cleaned_data["proxy_name"].strip() else ""
+
+    def clean_proxy_phone(self):
+        return clean_phone(self.cleaned_data["proxy_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("attendance") == Attendance.PROXY:
+            for field in ("proxy_name", "proxy_phone"):
+                if field in self.fields and not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, _("Enter the proxy's name and phone: the counter checks who comes."))
+        return cleaned

@@ -168,7 +168,8 @@ def attach_counter_steps(user: AbstractBaseUser | AnonymousUser, bookings: list[
 def csv_header() -> list[str]:
     """The CSV columns: the service sits before who comes (which depends on it)."""
     return [_("Time"), _("Reservation code"), _("Name"), _("Kana"), _("Party size"), _("Service"),
-            _("Who comes"), _("Contact"), _("Status"), _("Booked by")]
+            _("Who comes"), _("Contact"), _("Status"), _("Booked by"), _("Proxy reason"), _("Proxy's name"),
+            _("Proxy's phone")]
 
 
 def csv_row(booking: Booking) -> list[object]:
@@ -185,6 +186,10 @@ def csv_row(booking: Booking) -> list[object]:
         _("yes") if (booking.email or booking.phone) else _("no"),
         service_status_label(booking.status, booking.service) or booking.get_status_display(),
         booking.made_by.get_username() if booking.made_by else _("online"),
+        # Issue #15: appended, so the columns before keep their places.
+        booking.proxy_reason_label,
+        booking.proxy_name,
+        booking.proxy_phone,
     ]
 
 

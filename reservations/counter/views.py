@@ -415,7 +415,8 @@ def _book_by_phone(request: HttpRequest, page: dict) -> HttpResponse | None:
     slot = SlotChoice(window=page["window"], date=page["day"], start=form.cleaned_data["start"])
     data = BookingData.from_forms(slot=slot, choices=form, contact=contact, people=filled, language="ja")
     try:
-        booking = booking_create(data=replace(data, service=page["service"]), actor=request.user)
+        proxy = {key: form.cleaned_data.get(key, "") for key in ("proxy_name", "proxy_phone")}
+        booking = booking_create(data=replace(data, service=page["service"], **proxy), actor=request.user)
     except (BookingRefused, SlotFull) as exc:
         _flash_refusal(request, exc)
         return None

@@ -37,7 +37,9 @@ def anonymise_past_bookings(*, today: dt.date, days: int | None = None) -> int:
         BookingPerson.objects.filter(booking_id__in=ids).update(
             name="", kana="", notice_number="", birth_date=ERASED_BIRTH_DATE, active=False
         )
-        Booking.objects.filter(pk__in=ids).update(email="", phone="", client_hash=None, anonymised_at=timezone.now())
+        Booking.objects.filter(pk__in=ids).update(
+            email="", phone="", proxy_name="", proxy_phone="", client_hash=None, anonymised_at=timezone.now()
+        )
         _redact_free_text(Booking.objects.filter(pk__in=ids))
         # Yesterday's and older daily booking counts (booking.limits) limit nothing any more.
         BookingQuota.objects.filter(day__lt=today - dt.timedelta(days=1)).delete()

@@ -105,7 +105,7 @@ def test_csv_has_a_service_column_and_follows_the_filter(client, clerk_chuo):
     response = client.get("/en/staff/windows/chuo/export.csv", {"date": TODAY.isoformat()})
     rows = csv_rows(response)
     assert rows[0] == ["Time", "Reservation code", "Name", "Kana", "Party size", "Service", "Who comes", "Contact",
-                       "Status", "Booked by"]
+                       "Status", "Booked by", "Proxy reason", "Proxy's name", "Proxy's phone"]
     assert [(row[1], row[5]) for row in rows[1:]] == [
         (card.display_code, "Card pickup"), (helped.display_code, "Application support")
     ]
