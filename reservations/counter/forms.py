@@ -97,7 +97,7 @@ class PhoneBookingForm(StartForm):
     """The caller's ward, who comes and the slot, for a phone booking (same rules as residents)."""
 
     start = forms.TimeField(
-        label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect(attrs={"class": "time-grid-input"})
+        label=_("Time"), input_formats=["%H:%M"], widget=forms.RadioSelect
     )
     # Issue #15: who comes as the proxy, recorded when the attendance is a proxy (R-E5).
     proxy_name = forms.CharField(label=_("Proxy's name"), max_length=100, required=False)
