@@ -147,6 +147,7 @@ def phone_booking(client, reason, year):
         "window": "chuo", "date": PICKUP, "ward": "chuo", "attendance": "proxy", "proxy_reason": str(reason),
         "start": "09:00", "p0-notice_number": notice_number(), "p0-name": "新潟 花子", "p0-kana": "ニイガタ ハナコ",
         "p0-birth_year": str(year), "p0-birth_month": "1", "p0-birth_day": "2", "phone": "025-111-2222", "email": "",
+        "proxy_name": "新潟 次郎", "proxy_phone": "090-1234-5678",  # issue #15: who comes as the proxy
     })
 
 
