@@ -248,10 +248,11 @@ def oversold(env):
         "from reservations.schedule import calendars\n"
         "from reservations.models import Booking, Window\n"
         "over = 0\n"
-        "for window in Window.objects.all():\n"
-        "    rows = Booking.objects.active().filter(window=window).values('date', 'start').annotate(seats=Sum('party_size'))\n"
-        "    overrides = calendars.capacity_overrides(window, dt.date(2000, 1, 1), dt.date(2100, 1, 1))\n"
-        "    over += sum(max(0, r['seats'] - overrides.get(r['date'], window.capacity)) for r in rows)\n"
+        "for window in Window.objects.with_rules():\n"
+        "  for offer in window.offers.all():\n"
+        "    rows = Booking.objects.active().filter(window=window, service=offer.service).values('date', 'start').annotate(seats=Sum('party_size'))\n"
+        "    overrides = calendars.capacity_overrides(window, dt.date(2000, 1, 1), dt.date(2100, 1, 1), offer.service)\n"
+        "    over += sum(max(0, r['seats'] - overrides.get(r['date'], offer.capacity)) for r in rows)\n"
         "print(over)\n"
     )
     output = sh([PYTHON, "manage.py", "shell", "-c", script], env=env, capture_output=True, text=True).stdout
