@@ -33,6 +33,7 @@ AFTER_RETENTION = dt.datetime(2027, 3, 2, 3, 15, tzinfo=TOKYO)
 NAME, KANA, NOTICE, BIRTH = "鳥屋野 潟子", "トヤノ カタコ", "739104628573910", dt.date(1961, 7, 23)
 EMAIL, PHONE = "katako.toyano@example.jp", "025-999-4321"
 REASON = "本人より電話 090-7777-8888 鳥屋野様"
+PROXY_NAME, PROXY_PHONE = "沼垂 代理男", "0257778888"  # who comes as the proxy (issue #15)
 SESSION_NAME, SESSION_NOTICE, SESSION_EMAIL = "白山 途中子", "846201937465120", "tochuko@example.jp"
 
 
@@ -47,6 +48,14 @@ def _book_and_cancel(staff):
     booking_cancel(booking=booking, now=NOW, actor=staff, reason=REASON, by_staff=True)
     Message.objects.filter(booking=booking).update(last_error=f"550 mailbox unavailable: {EMAIL}")
     return booking
+
+
+def _proxy_booking():
+    return booking_create(
+        data=booking_data("kita", date=DAY, start=dt.time(11), attendance="proxy", proxy_reason=1,
+                          proxy_name=PROXY_NAME, proxy_phone=PROXY_PHONE),
+        now=NOW,
+    )
 
 
 def _abandoned_session():
@@ -75,6 +84,15 @@ class TestErasure:
         # The audit trail keeps who, when and what (R-S4), and the counts stay.
         assert BookingEvent.objects.filter(booking=booking, action="cancelled", actor=admin_user).exists()
         assert Booking.objects.filter(date=DAY, status="cancelled", party_size=1).count() == 1
+
+    def test_the_proxys_name_and_phone_go_with_the_booking(self):
+        booking = _proxy_booking()
+        assert (booking.proxy_name, booking.proxy_phone) == (PROXY_NAME, PROXY_PHONE)
+        assert retention.anonymise_past_bookings(today=AFTER_RETENTION.date()) == 1
+        booking.refresh_from_db()
+        assert (booking.proxy_name, booking.proxy_phone) == ("", "")
+        # Who came and why stay for the statistics; nothing names the proxy.
+        assert (booking.attendance, booking.proxy_reason) == ("proxy", 1) and booking.anonymised_at
 
     def test_bookings_anonymised_before_the_fix_lose_their_reasons_too(self, admin_user):
         booking = _book_and_cancel(admin_user)
@@ -141,10 +159,11 @@ def test_pg_dump_holds_no_personal_value_after_the_retention(admin_user):
     """Search the whole database, as a dump, for every personal value once the retention is over."""
     booking = _book_and_cancel(admin_user)
     booking_create(data=booking_data("kita", date=DAY, start=dt.time(10), email="other@example.jp"), now=NOW)
+    _proxy_booking()
     session_key = _abandoned_session()
     session_data = Session.objects.get(session_key=session_key).session_data
     needles = [NAME, KANA, NOTICE, EMAIL, PHONE, REASON, "090-7777-8888", BIRTH.isoformat(), "other@example.jp",
-               booking.code, session_key, session_data]
+               booking.code, session_key, session_data, PROXY_NAME, PROXY_PHONE]
     before = _pg_dump()
     assert [needle for needle in needles if needle not in before] == []  # committed, so pg_dump sees them
     with time_machine.travel(AFTER_RETENTION, tick=False):
