@@ -255,14 +255,9 @@ class _Full(Exception):
     pass
 
 
-def _service_rules(service: str) -> rules.ServiceRules:
-    return rules.service_rules(service, pickup_lead_days=settings.BOOKING_LEAD_DAYS,
-                               support_lead_minutes=settings.APPLICATION_SUPPORT_LEAD_MINUTES)
-
-
 def _check_attendance(data: BookingData) -> None:
     """R-E5: children under 15 come with their legal representative; R-A5: application support never by proxy."""
-    if data.attendance not in _service_rules(data.service).attendances:
+    if data.attendance not in rules.service_rules(data.service).attendances:
         raise BookingRefused({"attendance": [_(
             "Application support is for the applicant in person, or with their legal representative; a proxy cannot apply."
         )]})

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reservations import rules
@@ -108,7 +107,7 @@ class PhoneBookingForm(StartForm):
         del self.fields["party_size"]
         if service == Service.APPLICATION_SUPPORT:
             # R-A5: the applicant in person or with a legal representative, never a proxy.
-            allowed = rules.service_rules(service, support_lead_minutes=settings.APPLICATION_SUPPORT_LEAD_MINUTES).attendances
+            allowed = rules.service_rules(service).attendances
             self.fields["attendance"].choices = [(value, label) for value, label in Attendance.choices if value in allowed]
             self.fields["attendance"].label = _("Who comes to apply")
             self.fields["attendance"].help_text = _("Under-15s and adult wards come with their legal representative. A proxy cannot apply.")
