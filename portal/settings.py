@@ -284,6 +284,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 MESSAGE_SWEEP_SECONDS = env_int("MESSAGE_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-messages": {"task": "reservations.sweep_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
+    # R-L2: offers past their time end and their seats go to the next entry, every minute.
+    "expire-waitlist-offers": {"task": "reservations.expire_waitlist_offers", "schedule": 60.0},
     # R-B11: every night at 03:15 (CELERY_TIMEZONE). Crontab entries run at a time of day whenever beat
     # started; with its schedule file kept (docker-compose.yml), a run missed while beat was down happens
     # at its restart.
@@ -376,6 +378,8 @@ if BOOKING_HORIZON_DAYS < BOOKING_LEAD_DAYS:
 # R-A4: application support can be booked the same day, for slots that start at least this many
 # minutes from now (a window's own value in the admin wins).
 APPLICATION_SUPPORT_LEAD_MINUTES = env_int("APPLICATION_SUPPORT_LEAD_MINUTES", 30, minimum=0)
+# R-L2: how long freed seats are held for the waiting-list entry they are offered to.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 30, minimum=1)
 # Longest date range one calendar request may ask for (API.md: 93 days).
 CALENDAR_MAX_DAYS = 93
 

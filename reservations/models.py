@@ -636,35 +636,40 @@ class SlotCounterQuerySet(models.QuerySet):
             return []
         return list(self.select_for_update().filter(_slots_matching(keys)).order_by("pk"))
 
-    def free(self, bookings: Iterable["Booking"]) -> list["SlotCounter"]:
+    def free(self, bookings: Iterable["Booking"] = (), offers: Iterable["WaitlistOffer"] = ()) -> list["SlotCounter"]:
         """
-        Give back the seats of ``bookings``, which are leaving a seat-holding
-        status, in three queries whatever their number: lock their slots'
-        counters, count the seats that the other bookings of those slots
-        hold, write. A counter that disagrees with that count (it would go
-        below zero, or it counted seats nobody holds) has drifted: it is
-        logged, without personal data, and set to the count, never clamped.
-        Return the counters that had drifted.
+        Give back the seats of ``bookings`` leaving a seat-holding status and
+        of ``offers`` (waiting-list holds, R-L3) leaving ``open``, in four
+        queries whatever their number: lock their slots' counters, count the
+        seats that the other bookings and open offers of those slots hold,
+        write. A counter that disagrees with that count (it would go below
+        zero, or it counted seats nobody holds) has drifted: it is logged,
+        without personal data, and set to the count, never clamped. Return
+        the counters that had drifted.
         """
-        seats, leaving = {}, set()
-        for booking in bookings:
-            key = (booking.window_id, booking.service, booking.date, booking.start)
-            seats[key] = seats.get(key, 0) + booking.party_size
-            leaving.add(booking.pk)
+        seats, leaving = {}, {"booking": set(), "offer": set()}
+        for kind, holders in (("booking", bookings), ("offer", offers)):
+            for holder in holders:
+                key = (holder.window_id, holder.service, holder.date, holder.start)
+                seats[key] = seats.get(key, 0) + holder.party_size
+                leaving[kind].add(holder.pk)
         counters = self.lock(seats)
         if not counters:
             return []
-        # Read after the lock: every booking that took seats here has committed.
+        # Read after the lock: every booking or hold that took seats here has committed.
         held = dict.fromkeys(seats, 0)
-        rows = (
+        for rows in (
             Booking.objects.filter(_slots_matching(seats), status__in=rules.SEAT_HOLDING_STATUSES)
-            .exclude(pk__in=leaving)
-            .order_by()
-            .values_list("window_id", "service", "date", "start")
-            .annotate(seats=models.Sum("party_size"))
-        )
-        for window_id, service, day, start, taken in rows:
-            held[(window_id, service, day, start)] = taken
+            .exclude(pk__in=leaving["booking"]),
+            WaitlistOffer.objects.open().filter(_slots_matching(seats)).exclude(pk__in=leaving["offer"]),
+        ):
+            for window_id, service, day, start, taken in (
+                rows.order_by().values_list("window_id", "service", "date", "start").annotate(seats=models.Sum("party_size"))
+            ):
+                held[(window_id, service, day, start)] += taken
+        return self._write_counts(counters, seats, held)
+
+    def _write_counts(self, counters, seats, held) -> list["SlotCounter"]:
         drifted = []
         for counter in counters:
             key = (counter.window_id, counter.service, counter.date, counter.start)
@@ -975,6 +980,154 @@ class StaffAssignment(models.Model):
         return f"{self.user} → {self.window.name}"
 
 
+class WaitlistEntry(models.Model):
+    """
+    A place on the waiting list (キャンセル待ち, SPEC §9, R-L1): one service, one
+    window or any window the ward may use, a date range, the party and a
+    contact. It is offered freed seats first come, first served (R-L2).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered a time")
+        BOOKED = "booked", _("Booked")
+        EXPIRED = "expired", _("Ended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    code = models.CharField(_("waiting-list code"), max_length=8, unique=True)
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
+    # None: any window the ward may use for the service (R-L1).
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="waitlist_entries",
+        verbose_name=_("window"),
+    )
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    party_size = models.PositiveSmallIntegerField(_("party size"))
+    ward = models.CharField(_("ward of residence"), max_length=10, choices=Ward)
+    attendance = models.CharField(_("who comes"), max_length=30, choices=Attendance)
+    proxy_reason = models.PositiveSmallIntegerField(_("proxy reason"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="ja")
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.WAITING)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry",
+        verbose_name=_("booking"),
+    )
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting-list entries")
+        indexes = [models.Index(fields=["service", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(party_size__gte=1, party_size__lte=4), name="waitlist_party_size"),
+            models.CheckConstraint(condition=Q(date_from__lte=models.F("date_to")), name="waitlist_date_range"),
+            models.CheckConstraint(
+                condition=~Q(service=Service.APPLICATION_SUPPORT, attendance=Attendance.PROXY),
+                name="waitlist_support_no_proxy",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self):
+        return rules.format_code(self.code)
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_support(self):
+        return self.service == Service.APPLICATION_SUPPORT
+
+
+class WaitlistPerson(models.Model):
+    """
+    One person of a waiting-list entry. ``key`` makes one active entry per
+    notice number (pickup) or per person, name and date of birth (application
+    support, R-L1); it is emptied when the entry ends.
+    """
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="people", verbose_name=_("entry"))
+    position = models.PositiveSmallIntegerField(_("order in the party"))
+    notice_number = models.CharField(_("issuance notice number"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("name in katakana"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    key = models.CharField(_("person key"), max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["entry", "position"]
+        verbose_name = _("person of a waiting-list entry")
+        verbose_name_plural = _("people of a waiting-list entry")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "position"], name="waitlist_person_position"),
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="one_active_waitlist_entry_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} #{self.position}"
+
+
+class WaitlistOfferQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(outcome=WaitlistOffer.Outcome.OPEN)
+
+
+class WaitlistOffer(models.Model):
+    """
+    Seats offered to a waiting-list entry (R-L2). While ``open`` the offer
+    holds its seats in the slot's counter exactly as a booking does (R-L3);
+    ``SlotCounter.objects.free`` counts it. An entry has one open offer at most.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers", verbose_name=_("entry"))
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="waitlist_offers", verbose_name=_("window"))
+    service = models.CharField(_("service"), max_length=30, choices=Service, default=Service.PICKUP)
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    party_size = models.PositiveSmallIntegerField(_("party size"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, default=Outcome.OPEN)
+    made_at = models.DateTimeField(_("offered at"))
+    expires_at = models.DateTimeField(_("offer ends at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = WaitlistOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        verbose_name = _("waiting-list offer")
+        verbose_name_plural = _("waiting-list offers")
+        indexes = [
+            models.Index(fields=["outcome", "expires_at"]),
+            models.Index(fields=["window", "service", "date", "start"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["entry"], condition=Q(outcome="open"), name="waitlist_one_open_offer"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} {self.date} {self.start:%H:%M} ({self.outcome})"
+
+
 class Message(models.Model):
     """
     A message to a booking's party, written in the same transaction as the
@@ -988,6 +1141,9 @@ class Message(models.Model):
         RESCHEDULED = "rescheduled", _("Booking moved")
         CANCELLED = "cancelled", _("Booking cancelled")
         CLOSURE_NOTICE = "closure_notice", _("Closure notice")
+        WAITLIST_JOINED = "waitlist_joined", _("Waiting list: joined")
+        WAITLIST_OFFER = "waitlist_offer", _("Waiting list: a time offered")
+        WAITLIST_ENDED = "waitlist_ended", _("Waiting list: entry ended")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -996,7 +1152,14 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent (no e-mail address)")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking"))
+    # A message is about a booking, or about a waiting-list entry (its offers, SPEC §9): one of the two.
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="messages", verbose_name=_("booking")
+    )
+    entry = models.ForeignKey(
+        WaitlistEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="messages",
+        verbose_name=_("waiting-list entry"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
     due_at = models.DateTimeField(_("due at"))
@@ -1019,7 +1182,12 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["booking"], condition=Q(kind="confirmation"), name="message_one_confirmation"
             ),
+            models.UniqueConstraint(fields=["entry", "kind", "due_at"], name="message_entry_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, entry__isnull=True) | Q(booking__isnull=True, entry__isnull=False),
+                name="message_of_booking_or_entry",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.booking} ({self.state})"
+        return f"{self.get_kind_display()} {self.booking or self.entry} ({self.state})"

@@ -150,6 +150,35 @@ class BookingData:
         )
 
 
+@dataclass(frozen=True)
+class WaitlistData:
+    """
+    A validated request to join the waiting list (R-L1): what waitlist_join()
+    takes. The booking's party and details, with a window or None (any
+    window the ward may use) and a date range instead of one slot.
+    """
+
+    service: str
+    window: Window | None
+    date_from: dt.date
+    date_to: dt.date
+    ward: str
+    attendance: str
+    proxy_reason: int | None
+    email: str
+    phone: str
+    language: str
+    people: tuple[PersonData, ...]
+
+    def as_booking(self, window: Window, day: dt.date, start: dt.time) -> BookingData:
+        """Return the booking of this party at one slot: for the booking's own rules, and when an offer is accepted."""
+        return BookingData(
+            window=window, date=day, start=start, ward=self.ward, attendance=self.attendance,
+            proxy_reason=self.proxy_reason, email=self.email, phone=self.phone, language=self.language,
+            people=self.people, service=self.service,
+        )
+
+
 # --- The resident's steps in the session ----------------------------------------------
 
 

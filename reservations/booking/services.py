@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reservations import rules
-from reservations.booking import limits
+from reservations.booking import limits, offers
 from reservations.booking.forms import proxy_age_errors
 from reservations.booking.request import BookingData, PersonData
 from reservations.messaging import outbox
@@ -402,10 +402,11 @@ def booking_cancel(
         elif not rules.cancellable(locked.status, _appointment(locked), now):
             raise NotChangeable()
         before = locked.status
-        if locked.status != Booking.Status.AFFECTED:
-            _free_seats(locked)
         locked.status = Booking.Status.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
+        if before != Booking.Status.AFFECTED:
+            _free_seats(locked)
+            offers.offer_freed([_slot_key(locked)], now=now)  # R-L2: in the transaction that frees them
         BookingPerson.objects.filter(booking=locked).update(active=False)
         _record(locked, "cancelled", before=before, after=locked.status, reason=reason, actor=actor)
         outbox.messages_for_cancel(locked, now, reason=_notice_text(notice, locked.language))
@@ -440,19 +441,27 @@ def booking_reschedule(
         if not _take_seats(window, date, start, slot.capacity, locked.party_size, locked.service):
             raise _Full()
         before = _slot_label(locked.window.code, locked.date, locked.start)
-        if locked.status != Booking.Status.AFFECTED:
+        freed = _slot_key(locked) if locked.status != Booking.Status.AFFECTED else None
+        if freed:
             _free_seats(locked)
         locked.window, locked.date, locked.start, locked.end = window, date, start, slot.end
         locked.status = Booking.Status.BOOKED
         locked.save(update_fields=["window", "date", "start", "end", "status", "updated_at"])
         _record(locked, "rescheduled", before=before, after=_slot_label(window.code, date, start), actor=actor)
         outbox.messages_for_reschedule(locked, now)
+        if freed:
+            offers.offer_freed([freed], now=now)  # R-L2: the old seats, in the transaction that frees them
         return locked
 
     try:
         return _atomically(work)
     except _Full:
         raise SlotFull(alternatives_for(window, date, start, booking.party_size, now, service=booking.service))
+
+
+def _slot_key(booking: Booking) -> tuple[int, str, dt.date, dt.time]:
+    """The key of the slot counter ``booking`` holds seats in."""
+    return (booking.window_id, booking.service, booking.date, booking.start)
 
 
 def _lock_counters_in_order(booking: Booking, window: Window, date: dt.date, start: dt.time, capacity: int) -> None:
@@ -643,3 +652,30 @@ def _send_closure_notices(bookings: list[Booking], now: dt.datetime, reason_in: 
     )
     outbox.disarm_reminders(bookings, note="booking affected")
     outbox.enqueue_on_commit(notice.pk for notice in notices if notice.pk)
+
+
+# --- For the waiting list (booking.waitlist), which books the party of an accepted offer ------------
+
+atomically = _atomically
+duplicate_notice_errors = _duplicate_notice_errors
+
+
+def check_party(data: BookingData) -> None:
+    """Raise BookingRefused when who comes or the proxy reason breaks a rule (R-E5, R-A5), as a booking does."""
+    _check_attendance(data)
+    _check_proxy_reason(data)
+
+
+def book_held(data: BookingData, *, end: dt.time, now: dt.datetime) -> Booking:
+    """
+    Book ``data`` on seats already held for it (an accepted waiting-list
+    offer, R-L2), inside the caller's transaction: the seats are not taken
+    again; the booking, its people, its audit row and its mails are written
+    as booking_create writes them (R-B7).
+    """
+    slot = rules.SlotAvailability(start=data.start, end=end, capacity=0, remaining=0)
+    booking = _new_booking(data, slot, token=None, actor=None)
+    _create_people(booking, data.people)
+    _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), reason="waiting list")
+    outbox.messages_for_new_booking(booking, now)
+    return booking

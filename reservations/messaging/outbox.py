@@ -32,6 +32,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from portal.templatetags.qr import qr_png
+from reservations import rules
 from reservations.messaging import ical
 from reservations.models import Booking, Message
 
@@ -78,6 +79,13 @@ def messages_for_new_booking(booking, now):
     if confirmation.pk is None:  # a database that returns no keys from a bulk insert
         confirmation = Message.objects.get(booking=booking, kind=Message.Kind.CONFIRMATION)
     enqueue_on_commit([confirmation.pk])
+
+
+def message_for_entry(entry, kind, now, note=""):
+    """A message about a waiting-list entry (joined, an offer, ended: SPEC §9), due now, sent once committed."""
+    message = Message.objects.create(entry=entry, kind=kind, due_at=now, note=note)
+    enqueue_on_commit([message.pk])
+    return message
 
 
 def messages_for_reschedule(booking, now):
@@ -148,7 +156,7 @@ def claim(message_id, now):
     ).update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
         return None
-    return Message.objects.select_related("booking", "booking__window").get(pk=message_id)
+    return Message.objects.select_related("booking", "booking__window", "entry", "entry__window").get(pk=message_id)
 
 
 def message_id_header(message):
@@ -196,7 +204,9 @@ def dates_in_words(text):
 
 
 def render(message):
-    """Return (subject, text, html, attachments) of ``message`` in its booking's language."""
+    """Return (subject, text, html, attachments) of ``message`` in its booking's (or entry's) language."""
+    if message.entry_id:
+        return _render_entry(message)
     booking = message.booking
     people = list(booking.people.all())
     with translation.override(booking.language or "ja"):
@@ -215,13 +225,40 @@ def render(message):
             # The QR code as an attached image: most mail clients show no inline SVG or data URI.
             context["qr_cid"] = qr_content_id(booking)
             images.append(qr_image(booking.code, context["qr_cid"]))
-        subject = " ".join(render_to_string(f"emails/{message.kind}_subject.txt", context).split())
-        text = render_to_string(f"emails/{message.kind}.txt", context)
-        html = render_to_string(f"emails/{message.kind}.html", context)
+        subject, text, html = _render_templates(message.kind, context)
         # The calendar entry: a REQUEST when booked or moved, a CANCEL when cancelled (see ical).
         attachment = ical.message_attachment(message)
         attachments = ([attachment] if attachment else []) + images
     return subject, text, html, attachments
+
+
+def _render_templates(kind, context):
+    subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
+    return subject, render_to_string(f"emails/{kind}.txt", context), render_to_string(f"emails/{kind}.html", context)
+
+
+def _render_entry(message):
+    """A waiting-list mail (SPEC §9): the entry, its latest offer with its deadline and the time left."""
+    entry = message.entry
+    offer = entry.offers.select_related("window").order_by("-made_at", "-pk").first()
+    people = list(entry.people.all())
+    base = settings.SITE_URL.rstrip("/")
+    with translation.override(entry.language or "ja"):
+        lookup_url = base + reverse("reservations:waitlist_lookup")
+        context = {
+            "entry": entry,
+            "message": message,
+            "offer": offer,
+            "note": dates_in_words(message.note),
+            "people": people,
+            "first_person": people[0] if people else None,
+            "minutes": settings.WAITLIST_OFFER_MINUTES,
+            "time_left": rules.time_left_words(rules.minutes_left(offer.expires_at, message.due_at)) if offer else "",
+            "lookup_url": f"{lookup_url}?{urlencode({'code': entry.display_code})}",
+            "book_url": base + reverse("reservations:book_support" if entry.is_support else "reservations:book_start"),
+        }
+        subject, text, html = _render_templates(message.kind, context)
+    return subject, text, html, []
 
 
 def qr_content_id(booking: Booking) -> str:
@@ -251,17 +288,14 @@ def deliver(message_id, *, now=None):
     message = claim(message_id, now)
     if message is None:
         return None
-    booking = message.booking
-    if not booking.email or booking.anonymised_at:
-        # Phone-only bookings get no message; the staff day list flags them.
-        _finish(message, Message.State.SKIPPED, now, note="no e-mail address")
-        return "skipped"
-    if message.kind == Message.Kind.REMINDER and booking.status not in (Booking.Status.BOOKED,):
-        _finish(message, Message.State.SKIPPED, now, note="booking no longer booked")
+    recipient = message.booking or message.entry
+    skip = _skip_reason(message, recipient)
+    if skip:
+        _finish(message, Message.State.SKIPPED, now, note=skip)
         return "skipped"
     subject, text, html, attachments = render(message)
     email = EmailMultiAlternatives(
-        subject=subject, body=text, to=[booking.email], headers={"Message-ID": message_id_header(message)}
+        subject=subject, body=text, to=[recipient.email], headers={"Message-ID": message_id_header(message)}
     )
     email.attach_alternative(html, "text/html")
     for attachment in attachments:
@@ -286,6 +320,17 @@ def deliver(message_id, *, now=None):
         return "failed"
     _finish(message, Message.State.SENT, now)
     return "sent"
+
+
+def _skip_reason(message, recipient):
+    """Why ``message`` is not sent at all, or "": no address, a reminder of a changed booking, an offer that ended."""
+    if not recipient.email or recipient.anonymised_at:
+        return "no e-mail address"  # phone-only bookings get no message; the staff day list flags them
+    if message.kind == Message.Kind.REMINDER and recipient.status != Booking.Status.BOOKED:
+        return "booking no longer booked"
+    if message.kind == Message.Kind.WAITLIST_OFFER and not recipient.offers.open().exists():
+        return "offer ended"  # it expired or was withdrawn while the mail waited; the entry is told once more
+    return ""
 
 
 def _retry(message, now, error):

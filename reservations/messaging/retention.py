@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reservations.models import Booking, BookingEvent, BookingPerson, BookingQuota, Message
+from reservations.models import (
+    Booking, BookingEvent, BookingPerson, BookingQuota, Message, WaitlistEntry, WaitlistPerson,
+)
 
 ERASED_BIRTH_DATE = dt.date(1900, 1, 1)
 BATCH_SIZE = 5000
@@ -68,9 +70,36 @@ def clear_expired_sessions() -> None:
     engine.SessionStore.clear_expired()
 
 
+def anonymise_ended_entries(*, today: dt.date, days: int | None = None) -> int:
+    """
+    Erase the names, kana, birth dates, notice numbers and contacts of the
+    waiting-list entries (SPEC §9) whose last wanted day is more than
+    ``days`` (BOOKING_RETENTION_DAYS) before ``today`` and that have ended;
+    keep service, window, dates, party size, ward and status for the
+    statistics. Return how many entries were anonymised.
+    """
+    days = settings.BOOKING_RETENTION_DAYS if days is None else days
+    cutoff = today - dt.timedelta(days=days)
+    with transaction.atomic():
+        ids = list(
+            WaitlistEntry.objects.select_for_update(skip_locked=True)
+            .filter(date_to__lt=cutoff, anonymised_at__isnull=True)
+            .exclude(status__in=WaitlistEntry.ACTIVE_STATUSES)
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+        WaitlistPerson.objects.filter(entry_id__in=ids).update(
+            name="", kana="", notice_number="", birth_date=ERASED_BIRTH_DATE, key=""
+        )
+        WaitlistEntry.objects.filter(pk__in=ids).update(email="", phone="", anonymised_at=timezone.now())
+        Message.objects.filter(entry_id__in=ids).exclude(note="", last_error="").update(note="", last_error="")
+    return len(ids)
+
+
 def erase_personal_data(*, today: dt.date, days: int | None = None) -> int:
-    """Anonymise every past booking due (batch after batch) and clear expired sessions; return the bookings."""
+    """Anonymise every past booking and ended waiting-list entry due (batch after batch), clear expired sessions; return the bookings."""
     total = 0
+    while anonymise_ended_entries(today=today, days=days):
+        pass
     while count := anonymise_past_bookings(today=today, days=days):
         total += count
     redact_anonymised_free_text()

@@ -10,7 +10,8 @@ public names so that callers write ``rules.day_schedule`` whatever the module.
 - ``lifecycle``: staff actions at the counter (R-B10), the words for every action,
   and day/month figures;
 - ``impact``: bookings a closure or capacity cut makes impossible (R-B9);
-- ``services``: what differs between pickup (§2) and application support (§8).
+- ``services``: what differs between pickup (§2) and application support (§8);
+- ``waitlist``: who is offered freed seats, in which order, for how long (§9).
 """
 
 from reservations.rules.booking import (  # noqa: F401
@@ -110,4 +111,15 @@ from reservations.rules.words import (  # noqa: F401
     ordinal_name,
     weekday_name,
     weekday_short_name,
+)
+from reservations.rules.waitlist import (  # noqa: F401
+    Waiting,
+    entries_to_offer,
+    entry_fits,
+    first_fitting_slots,
+    minutes_left,
+    offer_ends,
+    person_key,
+    range_problem,
+    time_left_words,
 )

@@ -196,6 +196,8 @@ def test_embedded_beat_erases_personal_data_once_a_day(monkeypatch):
     runs = []
     monkeypatch.setattr(sweep_messages.retention, "erase_personal_data", lambda *, today: runs.append(today))
     monkeypatch.setattr(sweep_messages.outbox, "sweep", lambda: 0)
+    expiries = []
+    monkeypatch.setattr(sweep_messages.waitlist, "expire_offers", lambda: expiries.append(1))
     sleeps = iter([None, None, KeyboardInterrupt])
 
     def sleep(_seconds):
@@ -207,3 +209,4 @@ def test_embedded_beat_erases_personal_data_once_a_day(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         call_command("sweep_messages", every=60)
     assert len(runs) == 1
+    assert len(expiries) == 3  # R-L2: offers past their time end on every round

@@ -3,13 +3,14 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from reservations.booking import waitlist
 from reservations.messaging import outbox, retention
 
 
 class Command(BaseCommand):
     help = (
         "Send every due or orphaned message once, or every N seconds with --every (embedded mode's beat, "
-        "which also erases the personal data past retention once a day, R-B11)."
+        "which also ends waiting-list offers past their time, R-L2, and erases the personal data past retention once a day, R-B11)."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         erased_on = None
         while True:
+            waitlist.expire_offers()  # R-L2: offers past their time go to the next entry (beat does it in production)
             count = outbox.sweep()
             if count:
                 self.stdout.write(f"handed {count} message(s) to the workers")
