@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reservations.booking import views as booking_views
+from reservations.booking import waitlist_views
 from reservations.schedule import views
 
 app_name = "reservations"
@@ -25,4 +26,13 @@ urlpatterns = [
     path("booking/manage/move/", booking_views.manage_move, name="manage_move"),
     path("booking/manage/calendar.ics", booking_views.manage_ics, name="manage_ics"),
     path("booking/forget/", booking_views.manage_forget, name="manage_forget"),
+    # The waiting list (キャンセル待ち, SPEC §9): join, look up, accept, decline, leave.
+    path("waitlist/", waitlist_views.lookup, name="waitlist_lookup"),
+    path("waitlist/join/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/joined/", waitlist_views.joined, name="waitlist_joined"),
+    path("waitlist/entry/", waitlist_views.entry_page, name="waitlist_entry"),
+    path("waitlist/entry/accept/", waitlist_views.accept, name="waitlist_accept"),
+    path("waitlist/entry/decline/", waitlist_views.decline, name="waitlist_decline"),
+    path("waitlist/entry/cancel/", waitlist_views.cancel, name="waitlist_cancel"),
+    path("waitlist/forget/", waitlist_views.forget, name="waitlist_forget"),
 ]

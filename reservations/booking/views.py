@@ -99,6 +99,8 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
         "last": last,
         "chosen": chosen,
         "window_param": window_param,
+        # The booking calendar (not a move's) invites to the waiting list when no day is free (R-L1).
+        "waitlist_window": None if window_param else window,
     }
     # The month tables are the costly part of the page and the same for every
     # resident: kept rendered in the shared cache, made stale by the same

@@ -1,0 +1,48 @@
+"""
+The way to the waiting list (SPEC §9, R-L1) on the booking pages: from a
+calendar with no free day for the party, the "slot full" page and the window
+choice. The links carry a window code only, never personal data.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from reservations import rules
+from reservations.models import Window
+from reservations.schedule import calendars
+
+register = template.Library()
+
+
+@register.filter
+def no_free_day(months) -> bool:
+    """Whether the month rows of a booking calendar (booking.views ``_month_rows``) have no free cell."""
+    return not any(cell["free"] for _month, rows in months for row in rows for cell in row)
+
+
+def _invite(*, show: bool, full: bool, window: Window | None = None, suffix: str = "") -> dict:
+    return {
+        "show": show, "full": full, "suffix": suffix, "level": 3 if suffix else 2, "minutes": settings.WAITLIST_OFFER_MINUTES,
+        "window_code": window.code if window else "", "window_name": window.name if window else "",
+    }
+
+
+@register.inclusion_tag("reservations/_waitlist_invite.html")
+def waitlist_invite(window: Window | None = None, full: bool = False) -> dict:
+    """The invitation to join the waiting list (for ``window``: it is chosen on the join page)."""
+    return _invite(show=True, full=full, window=window)
+
+
+@register.inclusion_tag("reservations/_waitlist_invite.html")
+def waitlist_invite_if_full(window: Window, party_size: int, service: str) -> dict:
+    """
+    The invitation on the window choice, for a window with no time free for
+    the whole party in the horizon (R-L1); read from the cached availability.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first, last = calendars.booking_window(today, window, service)
+    days = calendars.cached_window_availability(window, first, last, today=today, service=service, now=now)
+    free = rules.first_fitting_slots([(window.pk, days)], party_size, first, last, limit=1)
+    return _invite(show=not free, full=True, window=window, suffix=window.code)
