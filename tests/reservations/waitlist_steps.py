@@ -14,7 +14,7 @@ from .factories import booking_data
 def fill_horizon(window_code="kita", keep=(dt.date(2026, 12, 1), dt.time(9)), service="pickup", now=None):
     """
     Take every seat of ``window_code``'s horizon (R-B2): the counters of
-    every slot but ``keep`` (day, start) are set full, and real bookings of one person each
+    every slot but ``keep`` (day, start; None: the first with seats) are set full, and real bookings of one person each
     fill ``keep``, so that cancelling one of them frees a seat. Return those bookings.
     """
     now = now or timezone.now()
@@ -22,7 +22,10 @@ def fill_horizon(window_code="kita", keep=(dt.date(2026, 12, 1), dt.time(9)), se
     window = Window.objects.with_rules().get(code=window_code)
     first, last = calendars.booking_window(today, window, service)
     counters, kept = [], None
-    for day in calendars.window_availability(window, first, last, today=today, service=service, now=now):
+    days = calendars.window_availability(window, first, last, today=today, service=service, now=now)
+    if keep is None:  # the first slot with seats
+        keep = next((day.date, slot.start) for day in days for slot in day.slots if slot.remaining)
+    for day in days:
         for slot in day.slots:
             if (day.date, slot.start) == keep:
                 kept = slot

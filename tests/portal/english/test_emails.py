@@ -6,11 +6,13 @@ import re
 import pytest
 
 from reservations.admin import closure_reason, in_language
-from reservations.booking import services
+from reservations.booking import services, waitlist
+from reservations.booking.request import WaitlistData
 from reservations.booking.services import booking_cancel, booking_create, booking_reschedule
 from reservations.messaging import outbox
 from reservations.models import Message
 from tests.reservations.factories import NOW, booking_data, closure_with_notes, person
+from tests.reservations.waitlist_steps import fill_horizon
 
 from .checks import japanese_leaks
 
@@ -34,7 +36,17 @@ def test_emails_have_no_japanese_in_english(leaks):
     reminder = booking_create(
         data=booking_data("cityhall", date=dt.date(2026, 12, 5), start=half_past_nine, language="en"), now=NOW
     )
+    # The waiting list's mails (SPEC §9): joined, an offer, ended.
+    waiting = fill_horizon("higashi", keep=None, now=NOW)
+    entry = waitlist.waitlist_join(data=WaitlistData(
+        service="pickup", window=waiting[0].window, date_from=dt.date(2026, 11, 26), date_to=dt.date(2026, 12, 25),
+        ward="higashi", attendance="in_person", proxy_reason=None, email="hanako@example.jp", phone="",
+        language="en", people=(person(),),
+    ), now=NOW)
+    booking_cancel(booking=waiting[0], now=NOW)
+    waitlist.expire_offers(NOW + dt.timedelta(minutes=31))
     messages = list(Message.objects.filter(booking__in=[booking, affected, reminder]))
+    messages += list(Message.objects.filter(entry=entry))
     assert {message.kind for message in messages} == set(Message.Kind.values)
     escaped = []
     for message in messages:
