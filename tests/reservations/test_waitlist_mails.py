@@ -81,7 +81,7 @@ def test_ended_mail_says_why_and_links_to_book_again(full, note, japanese, engli
         subject, text, html, _attachments = outbox.render(message)
         assert words in text and words in html
         prefix = "/en" if language == "en" else ""
-        assert f"{prefix}/book/" in text and f'href="http://' in html and f'{prefix}/book/"' in html
+        assert f"{prefix}/book/" in text and 'href="http://' in html and f'{prefix}/book/"' in html
         assert entry.display_code in subject
         waitlist.waitlist_cancel(entry=entry, now=NOW)  # the person may join again
 

@@ -11,7 +11,7 @@ import re
 import pytest
 import time_machine
 
-from reservations.booking import waitlist
+from reservations.booking import views, waitlist
 from reservations.booking.services import booking_cancel
 from reservations.models import Booking, Message, WaitlistEntry, WaitlistOffer
 
@@ -88,8 +88,6 @@ def test_the_move_calendar_never_invites(client, full):
     html = client.get("/en/book/kita/").content.decode()
     assert "/waitlist/join/" in html
     # The manage move calendar renders the same tables with a window parameter: no invitation there.
-    from reservations.booking import views  # noqa: PLC0415
-
     context = views._calendar_context(full[0].window, 1, NOW.date(), window_param="kita")
     assert "/waitlist/join/" not in context["calendar_html"]
 
