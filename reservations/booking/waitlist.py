@@ -206,8 +206,8 @@ def _end(entry: WaitlistEntry, status: str, now: dt.datetime) -> None:
 
 
 def _lock(entry: WaitlistEntry) -> tuple[WaitlistEntry, WaitlistOffer | None]:
-    locked = WaitlistEntry.objects.select_for_update().select_related("window").get(pk=entry.pk)
-    offer = WaitlistOffer.objects.select_for_update().select_related("window").filter(
+    locked = WaitlistEntry.objects.select_for_update(of=("self",)).select_related("window").get(pk=entry.pk)
+    offer = WaitlistOffer.objects.select_for_update(of=("self",)).select_related("window").filter(
         entry=locked, outcome=WaitlistOffer.Outcome.OPEN
     ).first()
     return locked, offer
