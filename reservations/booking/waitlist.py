@@ -230,6 +230,11 @@ def waitlist_accept(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> 
             _expire(locked, offer, now)
             return None
         data = entry_data(locked).as_booking(offer.window, offer.date, offer.start)
+        if not _still_bookable(data, now):
+            # An admin closed or blocked the slot since it was offered: the entry waits again.
+            WaitlistEntry.objects.filter(pk=locked.pk).update(status=WaitlistEntry.Status.WAITING)
+            offers.release([offer], WaitlistOffer.Outcome.WITHDRAWN, now=now)
+            return None
         errors = services.duplicate_notice_errors(data.people)
         if errors:
             raise services.BookingRefused(errors)
@@ -243,6 +248,15 @@ def waitlist_accept(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> 
     if booking is None:
         raise NoOffer()
     return booking
+
+
+def _still_bookable(data, now: dt.datetime) -> bool:
+    """Whether the offered slot could still be booked, seats apart (not closed, blocked or walk-in since)."""
+    try:
+        services.check_slot(data.window, data.date, data.start, len(data.people), data.ward, now, data.service)
+    except services.BookingRefused:
+        return False
+    return True
 
 
 def waitlist_decline(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> WaitlistEntry:
