@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reservations import rules
 from reservations.booking import offers, services
@@ -35,7 +36,8 @@ class NoOffer(Exception):
     """Nothing is offered to the entry now, or the offer has ended (API: 409 no_offer)."""
 
 
-ALREADY_WAITING = _("This person is on the waiting list already. To change the entry, look it up with its code.")
+# Lazy: made once at import, said in the language of each request.
+ALREADY_WAITING = gettext_lazy("This person is on the waiting list already. To change the entry, look it up with its code.")
 
 
 def entry_windows(data: WaitlistData) -> list[Window]:
