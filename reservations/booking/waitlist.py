@@ -208,7 +208,8 @@ def _end(entry: WaitlistEntry, status: str, now: dt.datetime) -> None:
 
 
 def _lock(entry: WaitlistEntry) -> tuple[WaitlistEntry, WaitlistOffer | None]:
-    locked = WaitlistEntry.objects.select_for_update().select_related("window").get(pk=entry.pk)
+    # OF self: the window is the nullable side of an outer join, which PostgreSQL will not lock.
+    locked = WaitlistEntry.objects.select_for_update(of=("self",)).select_related("window").get(pk=entry.pk)
     offer = WaitlistOffer.objects.select_for_update().select_related("window").filter(
         entry=locked, outcome=WaitlistOffer.Outcome.OPEN
     ).first()

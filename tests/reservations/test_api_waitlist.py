@@ -13,7 +13,7 @@ import time_machine
 from reservations.models import Booking, Message, SlotCounter, WaitlistEntry, WaitlistOffer, WaitlistPerson, Window
 from reservations.schedule import calendars
 
-from .factories import NOW, api_person
+from .factories import NOW, api_body, api_person
 from .test_waitlist_services import fill
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
@@ -289,6 +289,20 @@ def test_accept_after_the_offer_ended_is_409_and_the_entry_has_ended(client):
         ended = lookup(client, code).json()
     assert (ended["status"], ended["position"], ended["offer"]) == ("expired", None, None)
     assert WaitlistOffer.objects.get().outcome == "expired"
+
+
+def test_accept_for_a_person_who_has_booked_meanwhile_is_422_and_keeps_the_offer(client):
+    bookings = fill()
+    someone = api_person()
+    code = join(client, people=[someone]).json()["code"]
+    elsewhere = post(client, "/api/v1/bookings", api_body(date="2026-12-02", people=[someone]))
+    assert elsewhere.status_code == 201
+    cancel_booking(client, bookings[0])
+    response = act(client, code, "accept", language="en")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["people.0.notice_number"]
+    assert entry(code).status == "offered" and WaitlistOffer.objects.get().outcome == "open"
+    assert Booking.objects.filter(people__notice_number=someone["notice_number"]).count() == 1
 
 
 # --- Decline ---------------------------------------------------------------------------------------------
