@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reservations import rules
 from reservations.booking import offers, services
@@ -35,7 +36,8 @@ class NoOffer(Exception):
     """Nothing is offered to the entry now, or the offer has ended (API: 409 no_offer)."""
 
 
-ALREADY_WAITING = _("This person is on the waiting list already. To change the entry, look it up with its code.")
+# Lazy: made once at import, said in the language of each request.
+ALREADY_WAITING = gettext_lazy("This person is on the waiting list already. To change the entry, look it up with its code.")
 
 
 def entry_windows(data: WaitlistData) -> list[Window]:
@@ -160,7 +162,7 @@ def find_entry(code: str | None, birth_date: dt.date | None) -> WaitlistEntry | 
     if stored is None or birth_date is None:
         return None
     return (
-        WaitlistEntry.objects.select_related("window", "booking")
+        WaitlistEntry.objects.select_related("window", "booking").prefetch_related("window__offers")
         .filter(code=stored, anonymised_at__isnull=True, people__position=0, people__birth_date=birth_date)
         .first()
     )
@@ -206,6 +208,7 @@ def _end(entry: WaitlistEntry, status: str, now: dt.datetime) -> None:
 
 
 def _lock(entry: WaitlistEntry) -> tuple[WaitlistEntry, WaitlistOffer | None]:
+    # OF self: the window is the nullable side of an outer join, which PostgreSQL will not lock.
     locked = WaitlistEntry.objects.select_for_update(of=("self",)).select_related("window").get(pk=entry.pk)
     offer = WaitlistOffer.objects.select_for_update(of=("self",)).select_related("window").filter(
         entry=locked, outcome=WaitlistOffer.Outcome.OPEN
