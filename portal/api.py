@@ -13,6 +13,7 @@ from eligibility.api import router as eligibility_router
 from fees.api import router as fees_router
 from portal.api_errors import JSONOnlyParser, body_error, json_response, located_errors, on_validation_error
 from reservations.booking.api import router as booking_router
+from reservations.booking.waitlist_api import router as waitlist_router
 from reservations.schedule.api import router as schedule_router
 
 class PortalAPI(NinjaAPI):
@@ -50,5 +51,6 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/", schedule_router)
 api.add_router("/", booking_router)
+api.add_router("/", waitlist_router)
 api.add_router("/eligibility/", eligibility_router)
 api.add_router("/fees/", fees_router)

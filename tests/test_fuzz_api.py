@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from reservations.models import Booking, BookingPerson, BookingQuota, SlotCounter
+from reservations.models import Booking, BookingPerson, BookingQuota, SlotCounter, WaitlistEntry, WaitlistPerson
 
-from .reservations.factories import api_body, notice_number
+from .reservations.factories import api_body, api_person, notice_number
+from .reservations.test_api_waitlist import full, join_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day", "clear_cache")]
 
@@ -227,7 +228,7 @@ def check_contract(response, *, allowed=None):
                 assert isinstance(messages, list) and messages and all(isinstance(m, str) and m for m in messages), body
         else:
             assert isinstance(body.get("error"), str) and body["error"], body
-            if status == 409 and body["error"] == "slot_full":
+            if status == 409 and body["error"] in ("slot_full", "seats_available"):  # a booking; joining the list
                 assert set(body) == {"error", "alternatives"} and len(body["alternatives"]) <= 5, body
                 for alternative in body["alternatives"]:
                     assert set(alternative) == {"window", "date", "start"}, body
@@ -366,6 +367,100 @@ def test_reschedule_moves_the_seat_or_nothing(client, booked, data):
     assert snapshot() == before  # a move takes a seat and frees one
     if status != 200:
         assert after_slot == before_slot, (status, before_slot, after_slot)
+
+
+# --- The waiting list (API.md "Waiting list", SPEC §9) ----------------------------------------------
+
+WAITLIST_DAY = dt.date(2026, 12, 1)
+WAITLIST_GOOD = {
+    **{name: value for name, value in BOOKING_GOOD.items() if name not in ("date", "start")},
+    "window": st.none() | st.sampled_from(WINDOWS),
+    "from": BOOKABLE_DATE | NEAR_DATE,
+    "to": BOOKABLE_DATE | NEAR_DATE,
+}
+WAITLIST_BAD = {
+    **{name: value for name, value in BOOKING_BAD.items() if name not in ("date", "start")},
+    "from": BROKEN_DATE,
+    "to": BROKEN_DATE,
+}
+
+
+@st.composite
+def waitlist_bodies(draw):
+    """A request to join with some fields broken or removed, plain junk, or one that can succeed on the full day."""
+    kind = draw(st.sampled_from(["semi", "semi", "valid", "valid", "junk"]))
+    if kind == "junk":
+        return draw(JUNK)
+    if kind == "valid":  # the full day at Kita (201), or a day with seats (409), or a rule's 422
+        body = join_body(window=draw(st.sampled_from(["kita", "kita", None, "cityhall"])))
+        body["to"] = draw(st.sampled_from([body["to"], body["to"], "2026-12-02", "2026-12-24"]))
+        repeated = st.sampled_from(["100000000000777", "100000000000778"])
+        body["people"] = [api_person(notice_number=n or notice_number())
+                          for n in draw(st.lists(st.none() | repeated, min_size=1, max_size=2))]
+        return body
+    return draw(mutated(WAITLIST_GOOD, WAITLIST_BAD, max_changes=2))
+
+
+def waitlist_snapshot():
+    return WaitlistEntry.objects.count(), WaitlistPerson.objects.count(), snapshot()
+
+
+@pytest.fixture
+def full_day(db):
+    full("kita", WAITLIST_DAY)
+
+
+@settings(FUZZ, max_examples=120)
+@given(data=st.data())
+def test_joining_the_waiting_list_is_whole_or_nothing(client, full_day, data):
+    cache.clear()  # the attempts of earlier examples must not make every answer a 429
+    before = waitlist_snapshot()
+    response = post(client, "/api/v1/waitlist", body_bytes(data.draw, waitlist_bodies()))
+    status = check_contract(response, allowed={201, 409, 422})
+    after = waitlist_snapshot()
+    if status == 201:
+        saved = WaitlistEntry.objects.get(code=response.json()["code"].replace("-", ""))
+        assert after == (before[0] + 1, before[1] + saved.party_size, before[2]), (before, after)
+    else:
+        assert after == before, (status, response.content[:500], before, after)
+        if status == 422:
+            _note(f"422 on {sorted(response.json()['errors'])[:3]}")
+
+
+@pytest.fixture(params=SERVICES)
+def waiting(client, full_day, request):
+    """One waiting-list entry of each service to look up, accept, decline and cancel: (code, birth date)."""
+    if request.param == "pickup":
+        body = join_body()
+    else:
+        full("chuo", WAITLIST_DAY, request.param)
+        body = join_body(window="chuo", ward="chuo", service=request.param)
+    response = post(client, "/api/v1/waitlist", json.dumps(body))
+    assert response.status_code == 201, response.content
+    return response.json()["code"], body["people"][0]["birth_date"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_waitlist_lookup_and_actions_answer_within_the_contract(client, waiting, data):
+    code, born = waiting
+    cache.clear()
+    action = data.draw(st.sampled_from(["lookup", "accept", "decline", "cancel"]))
+    good, bad = {"birth_date": st.just(born) | BIRTH_DATE}, {"birth_date": BROKEN_DATE}
+    if action == "lookup":
+        url = "/api/v1/waitlist/lookup"
+        good, bad = {**good, "code": code_value(code)}, {**bad, "code": broken()}
+        allowed = {200, 404, 422, 429}
+    else:
+        url = f"/api/v1/waitlist/{path_code(data.draw(path_code_value(code)))}/{action}"
+        allowed = {200, 404, 409, 422, 429} if action == "cancel" else {404, 409, 422, 429}  # nothing is offered
+    before = waitlist_snapshot()
+    status = check_contract(post(client, url, body_bytes(data.draw, mutated(good, bad) | JUNK)), allowed=allowed)
+    assert waitlist_snapshot() == before  # nothing is written or taken; a cancel only ends the entry
+    stored = WaitlistEntry.objects.get(code=code.replace("-", "")).status
+    if action == "cancel" and status == 200:
+        assert stored == "cancelled"
+    assert stored in ("waiting", "cancelled")  # cancelled by an earlier example, or still waiting
 
 
 # --- Eligibility and fees ---------------------------------------------------------------------------

@@ -170,6 +170,16 @@ class WaitlistData:
     language: str
     people: tuple[PersonData, ...]
 
+    @classmethod
+    def from_api(cls, payload: "WaitlistIn") -> "WaitlistData":
+        """Return the request of a valid POST /api/v1/waitlist body (a support entry's people have no notice number)."""
+        return cls(
+            service=payload.service, window=payload.window, date_from=payload.date_from, date_to=payload.date_to,
+            ward=payload.ward, attendance=payload.attendance, proxy_reason=payload.proxy_reason,
+            email=payload.email, phone=payload.phone, language=payload.language,
+            people=tuple(PersonData(**person.model_dump(include=set(PERSON_FIELDS))) for person in payload.people),
+        )
+
     def as_booking(self, window: Window, day: dt.date, start: dt.time) -> BookingData:
         """Return the booking of this party at one slot: for the booking's own rules, and when an offer is accepted."""
         return BookingData(
@@ -441,3 +451,59 @@ class RescheduleIn(Body):
 
     def slot(self) -> SlotChoice:
         return SlotChoice(window=self.window, date=self.date, start=self.start)
+
+
+# --- The waiting list's input (API.md, "Waiting list", SPEC §9) ------------------------------
+
+
+def _window_or_any(value: object) -> Window | None:
+    """R-L1: a window code, or null (left out alike) for any window the ward may use."""
+    return None if value is None else window_by_code(value)
+
+
+OptionalWindowCode = Annotated[
+    Window | None,
+    BeforeValidator(_window_or_any),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "maxLength": 20}, {"type": "null"}],
+        "description": "A window code of GET /windows, or null for any window the ward may use (R-L1)",
+    }),
+]
+
+
+class WaitlistIn(Body):
+    """
+    POST /api/v1/waitlist (R-L1): the body of POST /api/v1/bookings with a
+    window or null and the days wanted, ``from`` … ``to``, instead of one
+    slot; an e-mail address is required (offers go by mail).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    window: OptionalWindowCode = None
+    date_from: CalendarDate = Field(alias="from", description="The first day wanted, YYYY-MM-DD, inside the horizon")
+    date_to: CalendarDate = Field(alias="to", description="The last day wanted, YYYY-MM-DD, inside the horizon")
+    ward: WardCode
+    attendance: AttendanceCode
+    proxy_reason: ProxyReason = None
+    email: Annotated[str, BeforeValidator(_optional_text), cleaned_by(forms.CharField(max_length=254), clean_email)]
+    phone: Annotated[str, BeforeValidator(_optional_text), cleaned_by(
+        forms.CharField(max_length=40, required=False), clean_phone)] = ""
+    language: Language = "ja"
+    people: Annotated[list[PersonIn], BeforeValidator(_party), Field(min_length=1, max_length=rules.MAX_PARTY)]
+    service: ServiceCode = Service.PICKUP.value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _notice_numbers_not_asked(cls, data: object) -> object:
+        """R-A5: as for a booking, a service without notice numbers ignores ``people[].notice_number``."""
+        return BookingIn._notice_numbers_not_asked(data)
+
+    @model_validator(mode="after")
+    def _proxy_reason(self) -> "WaitlistIn":
+        """R-E5: a reason only for a proxy (its age-bound cases are checked by waitlist_join on the first day)."""
+        if self.attendance in _service_rules(self.service).attendances:
+            errors = proxy_reason_errors(self.attendance, self.proxy_reason)
+            if errors:
+                raise Invalid(errors)
+        return self

@@ -658,6 +658,7 @@ def _send_closure_notices(bookings: list[Booking], now: dt.datetime, reason_in: 
 
 atomically = _atomically
 duplicate_notice_errors = _duplicate_notice_errors
+check_slot = _check_slot
 
 
 def check_party(data: BookingData) -> None:

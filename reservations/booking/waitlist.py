@@ -36,6 +36,7 @@ class NoOffer(Exception):
     """Nothing is offered to the entry now, or the offer has ended (API: 409 no_offer)."""
 
 
+# Lazy: made once at import, said in the language of each request.
 ALREADY_WAITING = gettext_lazy("This person is on the waiting list already. To change the entry, look it up with its code.")
 
 
@@ -161,7 +162,7 @@ def find_entry(code: str | None, birth_date: dt.date | None) -> WaitlistEntry | 
     if stored is None or birth_date is None:
         return None
     return (
-        WaitlistEntry.objects.select_related("window", "booking")
+        WaitlistEntry.objects.select_related("window", "booking").prefetch_related("window__offers")
         .filter(code=stored, anonymised_at__isnull=True, people__position=0, people__birth_date=birth_date)
         .first()
     )
@@ -207,6 +208,7 @@ def _end(entry: WaitlistEntry, status: str, now: dt.datetime) -> None:
 
 
 def _lock(entry: WaitlistEntry) -> tuple[WaitlistEntry, WaitlistOffer | None]:
+    # OF self: the window is the nullable side of an outer join, which PostgreSQL will not lock.
     locked = WaitlistEntry.objects.select_for_update(of=("self",)).select_related("window").get(pk=entry.pk)
     offer = WaitlistOffer.objects.select_for_update(of=("self",)).select_related("window").filter(
         entry=locked, outcome=WaitlistOffer.Outcome.OPEN
@@ -231,6 +233,11 @@ def waitlist_accept(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> 
             _expire(locked, offer, now)
             return None
         data = entry_data(locked).as_booking(offer.window, offer.date, offer.start)
+        if not _still_bookable(data, now):
+            # An admin closed or blocked the slot since it was offered: the entry waits again.
+            WaitlistEntry.objects.filter(pk=locked.pk).update(status=WaitlistEntry.Status.WAITING)
+            offers.release([offer], WaitlistOffer.Outcome.WITHDRAWN, now=now)
+            return None
         errors = services.duplicate_notice_errors(data.people)
         if errors:
             raise services.BookingRefused(errors)
@@ -244,6 +251,15 @@ def waitlist_accept(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> 
     if booking is None:
         raise NoOffer()
     return booking
+
+
+def _still_bookable(data, now: dt.datetime) -> bool:
+    """Whether the offered slot could still be booked, seats apart (not closed, blocked or walk-in since)."""
+    try:
+        services.check_slot(data.window, data.date, data.start, len(data.people), data.ward, now, data.service)
+    except services.BookingRefused:
+        return False
+    return True
 
 
 def waitlist_decline(*, entry: WaitlistEntry, now: dt.datetime | None = None) -> WaitlistEntry:

@@ -213,3 +213,17 @@ def test_time_left_in_words():
         assert rules.time_left_words(65) == "あと1時間5分"
     with translation.override("en"):
         assert rules.time_left_words(1) == "1 minute left"
+
+
+def test_an_offer_for_a_slot_closed_since_cannot_be_accepted_and_the_entry_waits_again():
+    from reservations.models import BookingBlock
+
+    bookings = fill()
+    entry = join()
+    booking_cancel(booking=bookings[0], now=NOW)
+    BookingBlock.objects.create(window=kita(), service="", start_date=DAY, end_date=DAY)
+    with pytest.raises(waitlist.NoOffer):
+        waitlist.waitlist_accept(entry=entry, now=NOW + dt.timedelta(minutes=1))
+    assert WaitlistEntry.objects.get(pk=entry.pk).status == "waiting"
+    assert WaitlistOffer.objects.get(entry=entry).outcome == "withdrawn"
+    assert held() == len(bookings) - 1
