@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from reservations import rules
 from reservations.booking import waitlist
