@@ -25,6 +25,7 @@ from eligibility.rules import proxy_reason_titles
 from portal import dates, ratelimit
 from portal.api_errors import Invalid
 from reservations import rules
+from reservations.booking import earliest
 from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm, proxy_age_errors
 from reservations.booking.limits import TooManyBookings, client_key
 from reservations.booking.request import (
@@ -196,7 +197,11 @@ def choose_window(request):
         return redirect("reservations:book_start")
     service = _service(started)
     windows = _windows_with_hours(Window.objects.serving(started["ward"], service), service)
-    context = {"windows": windows, "started": started, "step": 2, "service": service}
+    found = earliest.earliest_slots(windows, started["party_size"], service)
+    for window in windows:
+        window.earliest = found.get(window.pk)
+    context = {"windows": windows, "started": started, "step": 2, "service": service,
+               "first_anywhere": earliest.first_anywhere(found)}
     return render(request, "reservations/book_window.html", context)
 
 

@@ -35,14 +35,10 @@ def waitlist_invite(window: Window | None = None, full: bool = False) -> dict:
 
 
 @register.inclusion_tag("reservations/_waitlist_invite.html")
-def waitlist_invite_if_full(window: Window, party_size: int, service: str) -> dict:
+def waitlist_invite_if_full(window: Window, earliest) -> dict:
     """
     The invitation on the window choice, for a window with no time free for
-    the whole party in the horizon (R-L1); read from the cached availability.
+    the whole party in the horizon (R-L1): ``earliest`` is its earliest free
+    slot (booking.earliest, read from the cached availability) or None.
     """
-    now = timezone.now()
-    today = timezone.localdate(now)
-    first, last = calendars.booking_window(today, window, service)
-    days = calendars.cached_window_availability(window, first, last, today=today, service=service, now=now)
-    free = rules.first_fitting_slots([(window.pk, days)], party_size, first, last, limit=1)
-    return _invite(show=not free, full=True, window=window, suffix=window.code)
+    return _invite(show=earliest is None, full=True, window=window, suffix=window.code)
