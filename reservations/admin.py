@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from reservations import rules
 from reservations.booking import services
 from reservations.models import (
+    WaitlistEntry,
+    WaitlistOffer,
     Booking,
     BookingBlock,
     BookingEvent,
@@ -459,8 +461,37 @@ class BookingEventAdmin(CodeSearchMixin, EventLabelsMixin, ReadOnlyAdmin):
 @admin.register(Message)
 class MessageAdmin(CodeSearchMixin, ReadOnlyAdmin):
     code_lookup = "booking__code"
-    list_display = ["due_at", "kind", "state", "booking", "note", "attempts", "sent_at"]
+    list_display = ["due_at", "kind", "state", "booking", "entry", "note", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
-    list_select_related = ["booking"]
+    list_select_related = ["booking", "entry"]
     search_fields = ["booking__code"]
     ordering = ["due_at", "pk"]
+
+
+class WaitlistOfferInline(admin.TabularInline):
+    model = WaitlistOffer
+    extra = 0
+    can_delete = False
+    fields = ["window", "date", "start", "party_size", "outcome", "made_at", "expires_at", "ended_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(CodeSearchMixin, ReadOnlyAdmin):
+    """The waiting list (SPEC §9), to look at: entries change through the waiting-list services only."""
+
+    list_display = ["code_label", "service", "window", "date_from", "date_to", "party_size", "status", "created_at"]
+    list_filter = ["service", "status", "window"]
+    list_select_related = ["window"]
+    search_fields = ["code"]
+    ordering = ["created_at", "pk"]
+    fields = ["code", "service", "window", "date_from", "date_to", "party_size", "ward", "attendance", "status",
+              "booking", "created_at", "ended_at"]
+    inlines = [WaitlistOfferInline]
+
+    @admin.display(description=_("waiting-list code"), ordering="code")
+    def code_label(self, obj):
+        return obj.display_code

@@ -23,6 +23,7 @@ urlpatterns = [
     path("windows/<slug:code>/", staff_views.day_list, name="day_list"),
     path("windows/<slug:code>/print/", staff_views.day_list_print, name="day_list_print"),
     path("windows/<slug:code>/export.csv", staff_views.day_list_csv, name="day_list_csv"),
+    path("windows/<slug:code>/waitlist/", staff_views.waiting_list, name="waiting_list"),
     path("windows/<slug:code>/stats/", staff_views.statistics, name="statistics"),
     path("windows/<slug:code>/stats.csv", staff_views.statistics_csv, name="statistics_csv"),
 ]

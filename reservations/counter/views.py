@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import wraps
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
@@ -39,7 +40,7 @@ from reservations.booking.services import (
     last_event,
 )
 from reservations.booking.services import booking_undo as booking_undo_service
-from reservations.counter import access, figures, lists
+from reservations.counter import access, figures, lists, waitlists
 from reservations.counter.forms import (
     DayListForm,
     PhoneBookingForm,
@@ -451,6 +452,7 @@ def _statistics_context(request: HttpRequest, window: Window) -> dict:
         mine = [row for row in days if period["first"] <= row["date"] <= period["last"]]
         period["charts"] = figures.period_charts(mine, services, past=period["past"])
     by_service, total = figures.summary(days, services)
+    waitlist_rows = waitlists.window_figures(window, services, periods[0]["first"], periods[-1]["last"])
     windows = list(access.visible_windows(request.user))
     shown = periods[0].get("month")
     month = shown or timezone.localdate().replace(day=1)
@@ -460,7 +462,7 @@ def _statistics_context(request: HttpRequest, window: Window) -> dict:
         "windows": windows if len(windows) > 1 else [], "month": shown,
         "previous_month": month - relativedelta(months=1), "next_month": month + relativedelta(months=1),
         "service_query": lists.service_query(request, window), "service_choices": lists.filter_choices(window),
-        "service_param": request.GET.get(lists.SERVICE_PARAM, ""),
+        "service_param": request.GET.get(lists.SERVICE_PARAM, ""), "waitlist_rows": waitlist_rows,
     }
 
 
@@ -472,6 +474,17 @@ def _other_window(request: HttpRequest, window: Window, name: str) -> HttpRespon
     query = request.GET.copy()
     query.pop("window")
     return redirect(f"{reverse(name, args=[chosen])}?{query.urlencode()}")
+
+
+@staff_required
+def waiting_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The waiting list of a window per service, in queue order (issue #16, SPEC §9)."""
+    window = access.get_window_for_staff(request.user, code)
+    queues = waitlists.window_queues(window, lists.shown_services(request, window))
+    return render(request, "staff/waiting_list.html", {
+        "window": window, "queues": queues, "service_choices": lists.filter_choices(window),
+        "service_param": request.GET.get(lists.SERVICE_PARAM, ""), "minutes": settings.WAITLIST_OFFER_MINUTES,
+    })
 
 
 @staff_required

@@ -6,11 +6,8 @@ choice. The links carry a window code only, never personal data.
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
 
-from reservations import rules
 from reservations.models import Window
-from reservations.schedule import calendars
 
 register = template.Library()
 
