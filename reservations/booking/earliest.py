@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.templatetags.calendar_marks import few_seats_left
 from reservations import rules
 from reservations.models import Window
 from reservations.schedule import calendars
@@ -30,21 +31,41 @@ class EarliestSlot:
                                                          self.start.strftime("%H%M")])
 
 
-def earliest_slots(windows: Iterable[Window], party_size: int, service: str, now: dt.datetime | None = None) -> dict[int, EarliestSlot]:
-    """Return {window id: its EarliestSlot} for the windows (walk-in ones left out) with a time free for the party."""
+def day_state(day: rules.DayAvailability) -> tuple:
+    """
+    What the booking calendar keeps of a day beside it in the shared cache
+    (calendars.cached_days): free for 1 … MAX_PARTY people, few seats left,
+    × rather than closed. The month tables and the earliest free time read it.
+    """
+    free = tuple(bool(rules.slots_for_party(day, size)) for size in range(1, rules.MAX_PARTY + 1))
+    return free, few_seats_left(day.slots), day.reason == "full" or bool(day.slots)
+
+
+def earliest_slots(
+    windows: Iterable[Window], party_size: int, service: str, now: dt.datetime | None = None
+) -> dict[int, EarliestSlot]:
+    """
+    Return {window id: its EarliestSlot} for the windows (walk-in ones left
+    out) with a time free for the whole party: each window's days come from
+    the calendar's per-day cache entries (one cache read, no query when
+    warm), and only the first free day is unpacked.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     found = {}
     for window in windows:
         offer = window.offer(service)
-        if offer is None or offer.walk_in:
+        if offer is None or offer.walk_in or not 0 < party_size <= rules.MAX_PARTY:
             continue
         first, last = calendars.booking_window(today, window, service)
-        days = calendars.cached_window_availability(window, first, last, today=today, service=service, now=now)
-        slots = rules.first_fitting_slots([(window.pk, days)], party_size, first, last, limit=1)
+        days = calendars.cached_days(window, first, last, today=today, summary=day_state, service=service, now=now)
+        free_day = next((day for day in sorted(days) if days[day][0][0][party_size - 1]), None)
+        if free_day is None:
+            continue
+        availability = calendars.unpack(days[free_day][1])
+        slots = rules.first_fitting_slots([(window.pk, [availability])], party_size, free_day, free_day, limit=1)
         if slots:
-            _window_id, day, start = slots[0]
-            found[window.pk] = EarliestSlot(window, day, start)
+            found[window.pk] = EarliestSlot(window, free_day, slots[0][2])
     return found
 
 

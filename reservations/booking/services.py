@@ -131,14 +131,18 @@ def _take_seats(
         window=window, date=day, start=start, capacity=capacity, seats=party_size, service=service
     )
     if taken:  # a refused attempt changes nothing, so it leaves the cached availability alone
-        calendars.invalidate_availability([window.code])
+        calendars.invalidate_availability_days(window.code, service, [day])  # that day only (issue #17)
     return taken
 
 
 def _free_seats(*bookings: Booking) -> None:
     """Give back the seats of ``bookings`` (SlotCounter.objects.free: a drifted counter is recounted, not clamped)."""
     SlotCounter.objects.free(bookings)
-    calendars.invalidate_availability({booking.window.code for booking in bookings})
+    days = {}
+    for booking in bookings:
+        days.setdefault((booking.window.code, booking.service), set()).add(booking.date)
+    for (code, service), dates in days.items():
+        calendars.invalidate_availability_days(code, service, dates)  # those days only (issue #17)
 
 
 def alternatives_for(

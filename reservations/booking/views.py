@@ -6,6 +6,7 @@ far live in the session, never in the URL (no personal data in URLs).
 """
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import replace
 
@@ -104,34 +105,42 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
         "waitlist_window": None if window_param else window,
     }
     # The month tables are the costly part of the page and the same for every
-    # resident: kept rendered in the shared cache, made stale by the same
-    # versions as the availability. On a miss they are built from the
-    # database, never from the cached availability, so that what is kept
-    # under the versions read now is at least as fresh as they are.
-    html, ticket = calendars.cache_lookup(
-        window.code, "calendar-html", today.isoformat(), str(party_size), str(in_range or ""), window_param,
-        *_service_key(window, service, now),
-    )
-    days = None
+    # resident: each day's state comes from its own entry of the shared cache
+    # (a booking makes its one day stale, issue #17), and the tables rendered
+    # from those states are kept under a digest of them: a booking that turns
+    # no day full or scarce leaves the rendered month as it was.
+    days = calendars.cached_days(window, first, last, today=today, summary=earliest.day_state, service=service, now=now)
+    cells = {day: _cell_state(state, party_size) for day, (state, _packed) in days.items()}
+    digest = hashlib.blake2b(repr(sorted(cells.items())).encode(), digest_size=16).hexdigest()
+    key = ":".join(("availability", window.code, get_language() or "ja", "calendar-html", service, first.isoformat(),
+                    last.isoformat(), str(in_range or ""), window_param, digest))
+    html = calendars.kept(key)
     if html is None:
-        days = {day.date: day for day in calendars.window_availability(window, first, last, today=today,
-                                                                        service=service, now=now)}
-        context["months"] = _month_rows(days, first, last, party_size)
+        context["months"] = _month_rows(cells, first, last)
         html = str(render_to_string("reservations/_booking_calendar.html", context))
-        calendars.cache_store(ticket, calendars.pack(html))
-    else:
-        html = calendars.unpack(html)
+        calendars.keep(key, html)
     context["calendar_html"] = mark_safe(html)
-    day = None
-    if in_range:
-        day = days[in_range] if days else calendars.cached_window_availability(
-            window, in_range, in_range, today=today, service=service, now=now)[0]
+    day = calendars.unpack(days[in_range][1]) if in_range else None
     context.update(
         chosen_day=day,
         chosen_reason=rules.closed_reason_label(day.reason) if day and day.reason else "",
         slots=rules.slots_for_party(day, party_size) if day else [],
     )
     return context
+
+
+def _cell_state(state: tuple, party_size: int) -> tuple[bool, bool, bool]:
+    """(free, few left, fully booked) of a day's cell for a party of ``party_size``."""
+    free, few, full = state
+    party_free = free[party_size - 1] if 0 < party_size <= len(free) else False
+    return party_free, party_free and few, full
+
+
+def _cell_state(state: tuple, party_size: int) -> tuple[bool, bool, bool]:
+    """(free, few left, fully booked) of a day's cell for a party of ``party_size``."""
+    free, few, full = state
+    party_free = free[party_size - 1] if 0 < party_size <= len(free) else False
+    return party_free, party_free and few, full
 
 
 def _service_key(window: Window, service: str, now: dt.datetime) -> tuple[str, ...]:
@@ -142,18 +151,17 @@ def _service_key(window: Window, service: str, now: dt.datetime) -> tuple[str, .
     return (service, earliest.isoformat(timespec="minutes") if earliest else "")
 
 
-def _month_rows(days, first, last, party_size):
-    """Return [(month, rows of cells)] of the horizon; a cell is free when a slot holds the party."""
+def _month_rows(cells, first, last):
+    """Return [(month, rows of cells)] of the horizon from the cells' (free, few left, fully booked)."""
     months = []
     for month, weeks in _months(first, last):
         rows = []
         for week in weeks:
-            cells = []
+            row = []
             for day in week:
-                info = days.get(day) if day else None
-                free = bool(info and rules.slots_for_party(info, party_size))
-                cells.append({"date": day, "info": info, "free": free, "in_range": info is not None})
-            rows.append(cells)
+                free, few, full = cells.get(day, (False, False, False)) if day else (False, False, False)
+                row.append({"date": day, "free": free, "few": few, "full": full, "in_range": day in cells})
+            rows.append(row)
         months.append((month, rows))
     return months
 

@@ -166,10 +166,21 @@ def capacity_on(window, day, overrides=None, service=PICKUP):
 # by the entries' short lifetime (AVAILABILITY_CACHE_SECONDS).
 
 ALL_WINDOWS = "availability:version:*"
+SERVICES = tuple(Service.values)
 
 
 def _version_key(code):
     return f"availability:version:{code}"
+
+
+def _seats_key(code, service):
+    """The version of the seats of ``service`` at window ``code``: replaced by every booking change there."""
+    return f"availability:seats:{code}:{service}"
+
+
+def _day_key(code, service, day):
+    """The version of one day of ``service`` at window ``code``: replaced by a booking change of that day."""
+    return f"availability:version:{code}:{service}:{day.isoformat()}"
 
 
 def cache_lookup(code, *parts):
@@ -180,12 +191,14 @@ def cache_lookup(code, *parts):
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return None, None
     key = ":".join(("availability", code, get_language() or settings.LANGUAGE_CODE, *parts))
+    # A range of days of any service: stale after a change of the window or of any seat there.
+    seats = [_seats_key(code, service) for service in SERVICES]
     try:
-        found = cache.get_many([key, ALL_WINDOWS, _version_key(code)])
+        found = cache.get_many([key, ALL_WINDOWS, _version_key(code), *seats])
     except Exception:  # the cache is down: compute from the database
         logger.warning("availability cache unreachable; computing from the database", exc_info=True)
         return None, None
-    versions = (found.get(ALL_WINDOWS, ""), found.get(_version_key(code), ""))
+    versions = (found.get(ALL_WINDOWS, ""), found.get(_version_key(code), ""), *(found.get(k, "") for k in seats))
     entry = found.get(key)
     if entry is not None and entry[0] == versions:
         return entry[1], None
@@ -246,6 +259,89 @@ def cached_window_availability(window, start, end, *, today, service=PICKUP, now
     return days
 
 
+def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None):
+    """
+    Return {date: (summary(day), packed day)} of every day from ``first`` to
+    ``last`` of ``service`` at ``window`` (unpack() gives the rules.DayAvailability),
+    each day from its own entry of the shared cache when fresh (issue #17).
+
+    A day's entry is stale after a change of the window or of all windows, or
+    a booking change of that very day (invalidate_availability_days): a
+    booking makes one day of one service stale, not the window's month. The
+    stale days are computed from the database at once (the same queries as
+    one window_availability over their span). ``summary`` (a pure function of
+    a DayAvailability, picklable result) is kept beside the day, so that a
+    page showing a month reads the summaries without unpacking 30 days.
+    """
+    span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    language = get_language() or settings.LANGUAGE_CODE
+    earliest = earliest_start(window, service, now)
+    tail = (service, today.isoformat(), earliest.isoformat(timespec="minutes") if earliest else "")
+    keys = {day: ":".join(("availability", window.code, language, "day", *tail, day.isoformat())) for day in span}
+    found = None
+    if settings.AVAILABILITY_CACHE_SECONDS > 0:
+        try:
+            found = cache.get_many([ALL_WINDOWS, _version_key(window.code), *keys.values(),
+                                    *(_day_key(window.code, service, day) for day in span)])
+        except Exception:  # the cache is down: compute from the database
+            logger.warning("availability cache unreachable; computing from the database", exc_info=True)
+    result, versions = {}, {}
+    if found is not None:
+        common = (found.get(ALL_WINDOWS, ""), found.get(_version_key(window.code), ""))
+        for day in span:
+            versions[day] = (*common, found.get(_day_key(window.code, service, day), ""))
+            entry = found.get(keys[day])
+            if entry is not None and entry[0] == versions[day]:
+                result[day] = entry[1:]
+    stale = [day for day in span if day not in result]
+    if not stale:
+        return result
+    fresh = {}
+    for day in window_availability(window, stale[0], stale[-1], today=today, service=service, now=now):
+        if day.date not in result:
+            result[day.date] = (summary(day), pack(day))
+            if day.date in versions:
+                fresh[keys[day.date]] = (versions[day.date], *result[day.date])
+    if fresh:
+        try:
+            cache.set_many(fresh, timeout=settings.AVAILABILITY_CACHE_SECONDS)
+        except Exception:
+            logger.warning("availability cache unreachable; entries not stored", exc_info=True)
+    return result
+
+
+def kept(key):
+    """The value kept under ``key`` (an entry named by what it holds, e.g. a digest), or None; fails open."""
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def keep(key, value):
+    """Keep ``value`` under ``key`` for AVAILABILITY_CACHE_SECONDS; fails open."""
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return
+    try:
+        cache.set(key, value, timeout=settings.AVAILABILITY_CACHE_SECONDS)
+    except Exception:
+        logger.warning("availability cache unreachable; entry not stored", exc_info=True)
+
+
+def invalidate_availability_days(code, service, dates):
+    """
+    Make the cached availability of ``dates`` of ``service`` at window
+    ``code`` stale (a seat taken or given back there), now and again once the
+    current transaction commits, as invalidate_availability does: each day's
+    own entry (cached_days) and every cached range of the window's days (the
+    availability JSON, suggestions). The other days' entries stay fresh.
+    """
+    # These versions need only outlive the entries they judge (seconds): an hour, not forever.
+    _bump([_seats_key(code, service), *(_day_key(code, service, day) for day in set(dates))], timeout=DAY_VERSION_SECONDS)
+
+
 def invalidate_availability(codes=None):
     """
     Make every cached availability of the windows ``codes`` (all windows when
@@ -254,11 +350,18 @@ def invalidate_availability(codes=None):
     new version, which the second makes stale. (A rollback only costs a
     recomputation.)
     """
-    keys = [ALL_WINDOWS] if codes is None else [_version_key(code) for code in set(codes)]
+    _bump([ALL_WINDOWS] if codes is None else [_version_key(code) for code in set(codes)])
+
+
+DAY_VERSION_SECONDS = 3600
+
+
+def _bump(keys, timeout=None):
+    """Write new versions under ``keys``, now and once the current transaction commits."""
 
     def bump():
         try:
-            cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
+            cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=timeout)
         except Exception:
             logger.warning("availability cache unreachable; cached entries expire on their own", exc_info=True)
 

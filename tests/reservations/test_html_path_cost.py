@@ -1,0 +1,146 @@
+"""
+The resident's HTML booking path stays cheap (issue #17): the queries of each
+of its 10 pages are bounded, and the same whatever the number of bookings;
+a booking makes only its own day of the cached calendar stale, and
+calendars.invalidate_availability keeps its meaning (the whole window).
+"""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reservations.booking.services import booking_cancel, booking_create
+from reservations.schedule import calendars
+
+from .booking_steps import person_fields, review_token
+from .factories import booking_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
+
+# The most queries each page may make (bench/html_path.py measures the same path on seeded data).
+# The session costs one read on every page that has one and a write where it changes; the
+# window and its rules and services three; a calendar day that a booking made stale five more.
+BUDGET = {
+    "01 GET /book/": 0,
+    "02 POST /book/": 2,
+    "03 GET /book/window/": 4,
+    "04 GET /book/kita/": 4,
+    "05 GET /book/kita/?date=D": 4,
+    "06 GET details": 5,
+    "07 POST details": 5,
+    "08 GET /book/review/": 4,
+    "09 POST confirm": 22,
+    "10 GET /book/done/": 3,
+}
+
+
+def walk(client, start="0930"):
+    """One booking through the 10 pages; return {page: queries}."""
+    counts = {}
+
+    def step(name, call, *args, expect=200):
+        with CaptureQueriesContext(connection) as queries:
+            response = call(*args)
+        assert response.status_code == expect, response.content.decode()[:1500]
+        # Statements as on a server: the test's own transaction turns each atomic block into savepoints.
+        counts[name] = sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) for q in queries.captured_queries)
+        return response
+
+    details = f"/en/book/kita/2026-12-01/{start}/"
+    step("01 GET /book/", client.get, "/en/book/")
+    step("02 POST /book/", client.post, "/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1",
+                                                      "proxy_reason": ""}, expect=302)
+    step("03 GET /book/window/", client.get, "/en/book/window/")
+    step("04 GET /book/kita/", client.get, "/en/book/kita/")
+    step("05 GET /book/kita/?date=D", client.get, "/en/book/kita/", {"date": "2026-12-01"})
+    step("06 GET details", client.get, details)
+    step("07 POST details", client.post, details, {**person_fields(0), "email": "taro@example.jp", "phone": ""},
+         expect=302)
+    page = step("08 GET /book/review/", client.get, "/en/book/review/")
+    step("09 POST confirm", client.post, "/en/book/review/", {"token": review_token(page.content.decode())}, expect=302)
+    step("10 GET /book/done/", client.get, "/en/book/done/")
+    return counts
+
+
+def warm(client):
+    """Read every calendar the path shows once (another resident did), so its days are cached."""
+    client.get("/en/book/")
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    client.get("/en/book/window/")  # the earliest free time of each window (issue #16) reads the same days
+    client.get("/en/book/kita/")
+    client.get("/en/book/kita/", {"date": "2026-12-01"})
+    client.cookies.clear()
+
+
+def test_each_page_of_the_path_stays_within_its_queries(client):
+    warm(client)
+    counts = walk(client)
+    over = {page: (counts[page], most) for page, most in BUDGET.items() if counts[page] > most}
+    assert not over, over
+
+
+def test_the_queries_of_each_page_do_not_grow_with_the_bookings(client):
+    warm(client)
+    first = walk(client, "0930")
+    for start in (10, 11, 13, 14, 15):  # other residents book other days and times, past the calendar's cache
+        booking_create(data=booking_data(date=dt.date(2026, 12, 2), start=dt.time(start)))
+        booking_create(data=booking_data(date=dt.date(2026, 12, 3), start=dt.time(start)))
+    client.cookies.clear()
+    warm(client)
+    assert walk(client, "1000") == first
+
+
+def _days_computed():
+    """A spy on the database reads of cached_days: the (first, last) of each window_availability call."""
+    return mock.patch("reservations.schedule.calendars.window_availability", wraps=calendars.window_availability)
+
+
+def _reads(computed):
+    """The (first, last) of each read for a page (the booking's own check, seats=False, left out)."""
+    return [call.args[1:3] for call in computed.call_args_list if call.kwargs.get("seats", True)]
+
+
+def test_a_booking_makes_only_its_own_day_of_the_calendar_stale(client):
+    warm(client)
+    with _days_computed() as computed:
+        booking = booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
+        warm(client)
+        assert _reads(computed) == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
+        computed.reset_mock()
+        booking_cancel(booking=booking)
+        warm(client)
+        assert _reads(computed) == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
+
+
+def test_the_calendar_shows_the_seat_a_booking_took(client):
+    warm(client)
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "2", "proxy_reason": ""})
+    assert b"/en/book/kita/2026-12-01/0900/" in client.get("/en/book/kita/", {"date": "2026-12-01"}).content
+    booking_create(data=booking_data(date=dt.date(2026, 12, 1), start=dt.time(9)))  # 1 of 2 seats left
+    assert b"/en/book/kita/2026-12-01/0900/" not in client.get("/en/book/kita/", {"date": "2026-12-01"}).content
+
+
+def test_invalidating_a_window_still_makes_all_its_days_stale(client):
+    warm(client)
+    with _days_computed() as computed:
+        calendars.invalidate_availability(["kita"])
+        warm(client)
+        assert computed.call_count == 1 and computed.call_args.args[1] < dt.date(2026, 12, 1)
+        computed.reset_mock()
+        calendars.invalidate_availability()
+        warm(client)
+        assert computed.call_count == 2  # kita and City Hall, both on the window choice
+        computed.reset_mock()
+        calendars.invalidate_availability(["chuo"])  # another window: kita's days stay
+        warm(client)
+        assert computed.call_count == 0
+
+
+def test_invalidating_days_makes_the_availability_json_stale(client):
+    url, day = "/api/v1/windows/kita/availability", {"from": "2026-12-01", "to": "2026-12-01"}
+    assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 2
+    booking_create(data=booking_data())
+    assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 1
