@@ -51,7 +51,7 @@ def go_to_times(page, live_server, prefix=""):
     page.locator("input[name=ward][value=kita]").check()
     page.locator("input[name=attendance][value=in_person]").check()
     page.locator("main form button[type=submit]").click()
-    page.locator("main a[href*='/book/kita/']").first.click()
+    page.locator("main a[href$='/book/kita/']").first.click()
     page.locator(f'a.day-link[data-date="{day.isoformat()}"]').click()
     page.locator("#slots .slot-button").first.wait_for()
 
