@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.templatetags.calendar_marks import few_seats_left
 from reservations import rules
 from reservations.models import Window
 from reservations.schedule import calendars
@@ -38,7 +37,7 @@ def day_state(day: rules.DayAvailability) -> tuple:
     × rather than closed. The month tables and the earliest free time read it.
     """
     free = tuple(bool(rules.slots_for_party(day, size)) for size in range(1, rules.MAX_PARTY + 1))
-    return free, few_seats_left(day.slots), day.reason == "full" or bool(day.slots)
+    return free, rules.few_seats_left(day.slots), day.reason == "full" or bool(day.slots)
 
 
 def earliest_slots(

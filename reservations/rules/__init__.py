@@ -17,6 +17,7 @@ public names so that callers write ``rules.day_schedule`` whatever the module.
 from reservations.rules.booking import (  # noqa: F401
     attendance_problem,
     cancellable,
+    few_seats_left,
     nearest_free_slots,
     repeated_positions,
     slot_problem,

@@ -112,3 +112,19 @@ def proxy_age_problem(attendance: str, proxy_reason: int | None, birth_dates: Se
         if problem:
             return problem
     return None
+
+
+# 残りわずか (△ on the booking calendar): the open slots of a day have a fifth or less of their seats left.
+FEW_LEFT_SHARE = (1, 5)
+
+
+def few_seats_left(slots: Sequence[SlotAvailability]) -> bool:
+    """
+    Return True when ``slots`` (a day's SlotAvailability) still have seats
+    but no more than FEW_LEFT_SHARE of the seats of their open slots.
+    """
+    open_slots = [slot for slot in slots if not slot.closed]
+    capacity = sum(slot.capacity for slot in open_slots)
+    remaining = sum(max(slot.remaining, 0) for slot in open_slots)
+    numerator, denominator = FEW_LEFT_SHARE
+    return 0 < remaining and remaining * denominator <= capacity * numerator

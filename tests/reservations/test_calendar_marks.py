@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from portal.templatetags.calendar_marks import few_seats_left
+from reservations.rules import few_seats_left
 from reservations.booking import services
 from reservations.models import Window
 from reservations.rules.schedule import SlotAvailability
