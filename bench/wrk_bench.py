@@ -144,21 +144,27 @@ class Meter:
         self.roots, self.database = roots, database
 
     def snapshot(self):
+        """{group: {pid: CPU seconds so far}}, and the machine's busy seconds under "machine"."""
         table = proc_table()
         used = {}
         for name, pid in self.roots.items():
-            used[name] = sum(table[p][1] for p in descendants(table, pid) if p in table)
-        used["postgres"] = sum(cpu for _ppid, cpu, command in table.values()
-                               if command.startswith("postgres:") and f" {self.database} " in command)
-        used["redis"] = sum(cpu for _ppid, cpu, command in table.values() if command.startswith("redis-server"))
+            used[name] = {p: table[p][1] for p in descendants(table, pid) if p in table}
+        used["postgres"] = {pid: cpu for pid, (_ppid, cpu, command) in table.items()
+                            if command.startswith("postgres:") and f" {self.database} " in command}
+        used["redis"] = {pid: cpu for pid, (_ppid, cpu, command) in table.items()
+                         if command.startswith("redis-server")}
         used["machine"] = machine_busy()
         return used
 
     @staticmethod
     def shares(before, after, seconds, extra):
-        """{name: share of all CPUs}, with ``extra`` CPU seconds (wrk's) and "other" for the rest."""
+        """
+        {name: share of all CPUs}, with ``extra`` CPU seconds (wrk's) and "other" for
+        the rest of the machine. A process that ended meanwhile is not counted.
+        """
         capacity = seconds * (os.cpu_count() or 1)
-        used = {name: after[name] - before[name] for name in after if name != "machine"}
+        used = {name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in pids.items())
+                for name, pids in after.items() if name != "machine"}
         used.update(extra)
         machine = after["machine"] - before["machine"]
         used["other"] = max(0.0, machine - sum(used.values()))
@@ -177,10 +183,10 @@ def production_web():
     return list(web["command"]), int(default.group(1) if default else concurrency)
 
 
-def start_gunicorn(env, port, workers, logs):
+def start_gunicorn(env, port, workers, logs, extra=()):
     command, _default = production_web()
     assert command[0] == "gunicorn" and "--bind" in command, command
-    command = [str(Path(sys.executable).parent / "gunicorn"), *command[1:]]
+    command = [str(Path(sys.executable).parent / "gunicorn"), *command[1:], *extra]
     command[command.index("--bind") + 1] = f"{HOST}:{port}"
     log = open(logs / "gunicorn.log", "ab")  # the access log ("-": stdout), as docker collects it
     server = subprocess.Popen(command, cwd=ROOT, env={**env, "WEB_CONCURRENCY": str(workers)},
@@ -284,6 +290,8 @@ def main():
                         help="comma-separated paths: direct, proxy, cached (default all three)")
     parser.add_argument("--workers", type=int, default=workers,
                         help=f"gunicorn workers (default docker-compose.yml's WEB_CONCURRENCY, {workers})")
+    parser.add_argument("--gunicorn-args", default="",
+                        help="more gunicorn arguments, appended to production's (to try a setting)")
     parser.add_argument("--languages", action="store_true", help="half the requests with Accept-Language: en")
     parser.add_argument("--days", type=int, default=0,
                         help="ask one random day of the next N (from tomorrow) instead of the default range")
@@ -314,7 +322,7 @@ def main():
     peak.sh([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"], env=env)
     peak.sh([sys.executable, "bench/seed.py", "--past", str(args.past)], env=env, stdout=subprocess.DEVNULL)
 
-    gunicorn, command = start_gunicorn(env, args.port, args.workers, logs)
+    gunicorn, command = start_gunicorn(env, args.port, args.workers, logs, shlex.split(args.gunicorn_args))
     started = []
     results = []
     try:
