@@ -539,6 +539,29 @@ class ProdCheck:
         return ok, (f"HTML {html_encoding} {len(page)}/{len(plain)} B; {css.group(1)} "
                     f"{s_headers.get('content-encoding')} {len(s_body)} B, Cache-Control: {cache_control}")
 
+    def check_micro_cache(self):
+        """
+        The portal's own availability answers are kept by nginx for a second (deploy/nginx.conf):
+        a repeat is a HIT with the same bytes; plain JSON for a client without gzip, English
+        apart from Japanese; an unknown window's 404 is never kept.
+        """
+        client = self.client()
+        path = "/api/v1/windows/kita/availability"
+        first = client.get(path, headers={"Accept-Encoding": "gzip"})
+        second = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+        plain = client.get(path)
+        english = client.get(path, headers={"Accept-Encoding": "gzip", "Accept-Language": "en"})
+        missing = [client.get("/api/v1/windows/nowhere/availability", headers={"Accept-Encoding": "gzip"})
+                   for _ in range(2)]
+        status = [answer[1].get("x-cache-status") for answer in (first, second, plain, english, *missing)]
+        ok = (first[0] == second[0] == plain[0] == english[0] == 200 and second[1].get("x-cache-status") == "HIT"
+              and second[2] == first[2] and first[1].get("content-encoding") == "gzip"
+              and "content-encoding" not in plain[1] and json.loads(plain[2])["window"]
+              and english[1].get("x-cache-status") in ("MISS", "EXPIRED")
+              and [answer[0] for answer in missing] == [404, 404] and "HIT" not in status[4:])
+        return ok, (f"cache status gzip, gzip again, plain, en, 404 twice: {status}; "
+                    f"{len(first[2])} B gzip, {len(plain[2])} B plain")
+
     def check_https_headers(self):
         status, headers, _ = self.client().get("/")
         hsts = headers.get("strict-transport-security", "")
@@ -689,6 +712,7 @@ class ProdCheck:
                 ("confirmation mails, exactly once", self.check_confirmations),
                 ("reminder made due, exactly once", self.check_reminder),
                 ("compression and cache headers", self.check_compression_and_caching),
+                ("availability micro-cache in nginx", self.check_micro_cache),
                 ("HTTPS headers behind the proxy (SECURE_SSL=1)", self.check_https_headers),
                 ("client address for the rate limits", self.check_client_address),
                 ("one replica SIGKILLed during a burst", self.check_replica_killed),
