@@ -183,9 +183,12 @@ def production_web():
     return list(web["command"]), int(default.group(1) if default else concurrency)
 
 
-def start_gunicorn(env, port, workers, logs, extra=()):
+def start_gunicorn(env, port, workers, logs, extra=(), access_log=True):
     command, _default = production_web()
     assert command[0] == "gunicorn" and "--bind" in command, command
+    if not access_log and "--access-logfile" in command:
+        at = command.index("--access-logfile")
+        del command[at:at + 2]
     command = [str(Path(sys.executable).parent / "gunicorn"), *command[1:], *extra]
     command[command.index("--bind") + 1] = f"{HOST}:{port}"
     log = open(logs / "gunicorn.log", "ab")  # the access log ("-": stdout), as docker collects it
@@ -292,6 +295,8 @@ def main():
                         help=f"gunicorn workers (default docker-compose.yml's WEB_CONCURRENCY, {workers})")
     parser.add_argument("--gunicorn-args", default="",
                         help="more gunicorn arguments, appended to production's (to try a setting)")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="gunicorn without production's access log (to price it; \"reached gunicorn\" is then 0)")
     parser.add_argument("--languages", action="store_true", help="half the requests with Accept-Language: en")
     parser.add_argument("--days", type=int, default=0,
                         help="ask one random day of the next N (from tomorrow) instead of the default range")
@@ -322,7 +327,8 @@ def main():
     peak.sh([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"], env=env)
     peak.sh([sys.executable, "bench/seed.py", "--past", str(args.past)], env=env, stdout=subprocess.DEVNULL)
 
-    gunicorn, command = start_gunicorn(env, args.port, args.workers, logs, shlex.split(args.gunicorn_args))
+    gunicorn, command = start_gunicorn(env, args.port, args.workers, logs, shlex.split(args.gunicorn_args),
+                                       access_log=not args.no_access_log)
     started = []
     results = []
     try:
