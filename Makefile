@@ -7,7 +7,7 @@ PORT ?= 8000
 # The address in mail links; follows HOST and PORT (make run PORT=8020) unless set.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run demo test install install-dev messages migrate bench bench-peak browser nginx prod-check clean
+.PHONY: run demo test install install-dev messages migrate bench bench-peak bench-wrk browser nginx prod-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,16 @@ bench: $(VENV)/.installed messages
 # published numbers; fails only on a seat sold twice.
 bench-peak: $(VENV)/.installed messages
 	$(BIN)/python bench/peak.py $(BENCH_ARGS)
+
+# Availability reads through the production path (gunicorn as docker-compose.yml's web,
+# deploy/nginx.conf with and without its micro-cache) measured with wrk, Debian's
+# package, installed here if missing (root or sudo); docs/performance.md.
+# BENCH_ARGS="--duration 10 --connections 32,64" for the published numbers.
+bench-wrk: $(VENV)/.installed-dev messages nginx
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	PATH="$$PATH:/usr/sbin" $(BIN)/python bench/wrk_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -127,6 +127,42 @@ def psql(database, sql):
                 "ON_ERROR_STOP=1", "-qAt", "-c", sql]).strip()
 
 
+# --- deploy/nginx.conf for loopback ----------------------------------------------------
+
+
+def render_nginx(tmp, logs, web_ports, nginx_port, *, worker_processes="1", trusted=LB):
+    """
+    Return deploy/nginx.conf with its upstream (``web_ports`` on loopback), listen
+    port, paths (pid, logs, temporary files, the micro-cache: all under ``tmp``)
+    and one more trusted hop (``trusted``) substituted line by line; raise
+    CheckError when a line to substitute is gone. bench/wrk_bench.py renders it
+    the same way.
+    """
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    upstream = "".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for port in web_ports)
+    replacements = [
+        ("worker_processes auto;", f"worker_processes {worker_processes};\npid {tmp}/nginx.pid;\n"
+                                   f"error_log {logs}/nginx-error.log warn;"
+                                   + ("\nuser root;" if os.geteuid() == 0 else "")),
+        ("    resolver 127.0.0.11 valid=10s ipv6=off;\n",
+         f"    access_log {logs}/nginx-access.log;\n"
+         + "".join(f"    {kind}_temp_path {tmp}/{kind};\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+         + f"    upstream portal_web {{\n{upstream}    }}\n"),
+        ("    proxy_cache_path /var/cache/nginx/availability ", f"    proxy_cache_path {tmp}/availability-cache "),
+        # The TLS load balancer of this check: 127.0.0.2.
+        ("    set_real_ip_from 10.0.0.0/8;\n", f"    set_real_ip_from {trusted}/32;\n    set_real_ip_from 10.0.0.0/8;\n"),
+        ("        default 0;\n        ~^(10", f"        default 0;\n        \"{trusted}\" 1;\n        ~^(10"),
+        ("        listen 8000;\n", f"        listen 127.0.0.1:{nginx_port};\n"),
+        ("        set $web http://web:8000;\n", "        set $web http://portal_web;\n"),
+    ]
+    for old, new in replacements:
+        if old not in config:
+            raise CheckError(f"deploy/nginx.conf no longer contains {old.strip()!r}: update deploy/prod_check.py")
+        config = config.replace(old, new, 1)
+    return config
+
+
 # --- The SMTP sink ---------------------------------------------------------------
 
 
@@ -320,29 +356,8 @@ class ProdCheck:
 
     def render_nginx(self):
         """deploy/nginx.conf with its upstream, listen port and paths for loopback processes."""
-        config = (ROOT / "deploy" / "nginx.conf").read_text()
-        upstream = "".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for port in self.web_ports)
-        replacements = [
-            ("worker_processes auto;", f"worker_processes 1;\npid {self.tmp}/nginx.pid;\n"
-                                       f"error_log {self.logs}/nginx-error.log warn;"
-                                       + ("\nuser root;" if os.geteuid() == 0 else "")),
-            ("    resolver 127.0.0.11 valid=10s ipv6=off;\n",
-             f"    access_log {self.logs}/nginx-access.log;\n"
-             + "".join(f"    {kind}_temp_path {self.tmp}/{kind};\n"
-                       for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-             + f"    upstream portal_web {{\n{upstream}    }}\n"),
-            # The TLS load balancer of this check: 127.0.0.2.
-            ("    set_real_ip_from 10.0.0.0/8;\n", f"    set_real_ip_from {LB}/32;\n    set_real_ip_from 10.0.0.0/8;\n"),
-            ("        default 0;\n", f"        default 0;\n        \"{LB}\" 1;\n"),
-            ("        listen 8000;\n", f"        listen 127.0.0.1:{self.nginx_port};\n"),
-            ("        set $web http://web:8000;\n", "        set $web http://portal_web;\n"),
-        ]
-        for old, new in replacements:
-            if old not in config:
-                raise CheckError(f"deploy/nginx.conf no longer contains {old.strip()!r}: update deploy/prod_check.py")
-            config = config.replace(old, new, 1)
         path = self.tmp / "nginx.conf"
-        path.write_text(config)
+        path.write_text(render_nginx(self.tmp, self.logs, self.web_ports, self.nginx_port))
         return path
 
     def start_nginx(self):
@@ -524,6 +539,29 @@ class ProdCheck:
         return ok, (f"HTML {html_encoding} {len(page)}/{len(plain)} B; {css.group(1)} "
                     f"{s_headers.get('content-encoding')} {len(s_body)} B, Cache-Control: {cache_control}")
 
+    def check_micro_cache(self):
+        """
+        The portal's own availability answers are kept by nginx for a second (deploy/nginx.conf):
+        a repeat is a HIT with the same bytes; plain JSON for a client without gzip, English
+        apart from Japanese; an unknown window's 404 is never kept.
+        """
+        client = self.client()
+        path = "/api/v1/windows/kita/availability"
+        first = client.get(path, headers={"Accept-Encoding": "gzip"})
+        second = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+        plain = client.get(path)
+        english = client.get(path, headers={"Accept-Encoding": "gzip", "Accept-Language": "en"})
+        missing = [client.get("/api/v1/windows/nowhere/availability", headers={"Accept-Encoding": "gzip"})
+                   for _ in range(2)]
+        status = [answer[1].get("x-cache-status") for answer in (first, second, plain, english, *missing)]
+        ok = (first[0] == second[0] == plain[0] == english[0] == 200 and second[1].get("x-cache-status") == "HIT"
+              and second[2] == first[2] and first[1].get("content-encoding") == "gzip"
+              and "content-encoding" not in plain[1] and json.loads(plain[2])["window"]
+              and english[1].get("x-cache-status") in ("MISS", "EXPIRED")
+              and [answer[0] for answer in missing] == [404, 404] and "HIT" not in status[4:])
+        return ok, (f"cache status gzip, gzip again, plain, en, 404 twice: {status}; "
+                    f"{len(first[2])} B gzip, {len(plain[2])} B plain")
+
     def check_https_headers(self):
         status, headers, _ = self.client().get("/")
         hsts = headers.get("strict-transport-security", "")
@@ -674,6 +712,7 @@ class ProdCheck:
                 ("confirmation mails, exactly once", self.check_confirmations),
                 ("reminder made due, exactly once", self.check_reminder),
                 ("compression and cache headers", self.check_compression_and_caching),
+                ("availability micro-cache in nginx", self.check_micro_cache),
                 ("HTTPS headers behind the proxy (SECURE_SSL=1)", self.check_https_headers),
                 ("client address for the rate limits", self.check_client_address),
                 ("one replica SIGKILLed during a burst", self.check_replica_killed),
