@@ -24,6 +24,7 @@ before, without the day's rows (calendars reads those itself).
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from reservations.schedule import calendars
 logger = logging.getLogger(__name__)
 
 KEY = "availability:windows-snapshot"
+CODE = re.compile(r"[-a-zA-Z0-9_]{1,20}")
 
 
 @dataclass(frozen=True)
@@ -77,37 +79,61 @@ def _read() -> list[Window]:
     return windows
 
 
-def windows() -> list[Window] | None:
+def _cached(name: str) -> object | None:
     """
-    Return every window (in their order) with its rules, services and
-    ``calendar_rows`` from the shared cache, reading and keeping them on a
-    miss; None when the cache is off or unreachable.
+    Return the kept entry ``name`` ("all", or "window:" and a code) fresh under
+    the all-windows version, reading and keeping every entry on a miss;
+    None when the cache is off or unreachable. Each window is kept on its
+    own as well, so that a page or booking of one window unpacks only it.
     """
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return None
     try:
-        found = cache.get_many([KEY, calendars.ALL_WINDOWS])
+        found = cache.get_many([f"{KEY}:{name}", f"{KEY}:codes", calendars.ALL_WINDOWS])
     except Exception:  # the cache is down: the caller reads the database
         logger.warning("availability cache unreachable; windows read from the database", exc_info=True)
         return None
     version = found.get(calendars.ALL_WINDOWS, "")
-    entry = found.get(KEY)
+    entry, codes = found.get(f"{KEY}:{name}"), found.get(f"{KEY}:codes")
     if entry is not None and entry[0] == version:
         return calendars.unpack(entry[1])
+    if codes is not None and codes[0] == version and name not in codes[1]:
+        return _NO_SUCH_WINDOW  # an unknown code reads nothing again
     read = _read()
+    entries = {f"{KEY}:window:{window.code}": window for window in read}
+    entries[f"{KEY}:all"] = read
+    entries[f"{KEY}:codes"] = {"all", *(f"window:{window.code}" for window in read)}
     try:
-        cache.set(KEY, (version, calendars.pack(read)), timeout=settings.AVAILABILITY_CACHE_SECONDS)
+        kept = {key: (version, calendars.pack(value)) for key, value in entries.items()}
+        kept[f"{KEY}:codes"] = (version, entries[f"{KEY}:codes"])  # read without unpacking
+        cache.set_many(kept, timeout=settings.AVAILABILITY_CACHE_SECONDS)
     except Exception:
         logger.warning("availability cache unreachable; windows not kept", exc_info=True)
-    return read
+    return entries.get(f"{KEY}:{name}", _NO_SUCH_WINDOW)
+
+
+_NO_SUCH_WINDOW = object()
+
+
+def windows() -> list[Window] | None:
+    """
+    Return every window (in their order) with its rules, services and
+    ``calendar_rows`` from the shared cache; None when the cache is off or
+    unreachable.
+    """
+    return _cached("all")
 
 
 def window(code: str) -> Window | None:
     """Return the window ``code`` with its rules and services (from the shared cache when it can), or None."""
-    cached = windows()
+    if not CODE.fullmatch(code):  # not a window's code (a SlugField), nor a cache key to look up
+        return None
+    cached = _cached(f"window:{code}")
+    if cached is _NO_SUCH_WINDOW:
+        return None
     if cached is None:
         return Window.objects.with_rules().filter(code=code).first()
-    return next((window for window in cached if window.code == code), None)
+    return cached
 
 
 def serving(ward: str, service: str = Service.PICKUP) -> list[Window]:
