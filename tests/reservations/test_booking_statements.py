@@ -180,3 +180,25 @@ def test_bookings_and_pages_work_while_the_cache_is_down(client):
         assert client.get("/en/book/window/").status_code == 200
         assert client.get("/en/book/kita/", {"date": "2026-12-01"}).status_code == 200
     assert Booking.objects.count() == 1
+
+
+def test_an_unknown_window_code_reads_the_database_once_at_most(client, django_assert_max_num_queries):
+    assert snapshots.window("kita") is not None  # the windows are kept
+    with django_assert_max_num_queries(0):
+        assert snapshots.window("nowhere") is None
+        assert snapshots.window("no such code!") is None
+    assert _post(client, api_body(window="nowhere")).status_code == 422
+
+
+def test_the_kept_windows_answer_as_the_database_does():
+    from_db = {window.code: window for window in Window.objects.with_rules()}
+    kept = snapshots.windows()
+    assert [window.code for window in kept] == list(from_db)
+    for window in kept:
+        assert window.calendar() == from_db[window.code].calendar()
+        assert [o.service for o in window.offers.all()] == [o.service for o in from_db[window.code].offers.all()]
+    for ward in ("kita", "chuo", "nishikan"):
+        for service in ("pickup", "application_support"):
+            assert [w.code for w in snapshots.serving(ward, service)] == [
+                w.code for w in Window.objects.serving(ward, service)
+            ]
