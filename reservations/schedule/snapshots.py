@@ -5,9 +5,9 @@ Every page of the booking path and every booking needs a window with its
 opening rules and services (three queries), and the booking its day's
 closures, recurring closures, capacity and blocks (four more). They change
 when an admin changes them, seldom; so all windows with all of these rows
-from yesterday on are kept as one entry of the shared cache, under the
-version of all windows that every calendar change replaces
-(calendars.invalidate_availability, schedule.signals).
+from yesterday on are kept in the shared cache (the list of all, and each
+window on its own), under the version of all windows that every calendar
+change replaces (calendars.invalidate_availability, schedule.signals).
 
 For the pages the entry is the calendar they show. For a booking it is only
 a guess the database checks: each window carries the ``schedule_version``
