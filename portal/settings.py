@@ -133,10 +133,17 @@ TEMPLATES = [
 # Database: SQLite in embedded mode, PostgreSQL when DATABASE_URL is set.
 # SQLite runs every transaction as BEGIN IMMEDIATE so that two writers
 # serialise on the database lock instead of failing at commit (R-B6).
+# With DATABASE_URL, each process keeps its connection for DATABASE_CONN_MAX_AGE seconds (0: one
+# per request) and, by default, checks a kept connection once per request before using it, so a
+# restarted database costs no failed request (issue #17: no connect per request).
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+DATABASE_HEALTH_CHECKS = env_bool("DATABASE_HEALTH_CHECKS", True)
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        DATABASES = {"default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=DATABASE_HEALTH_CHECKS,
+        )}
     except Exception as exc:  # dj_database_url raises several kinds
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}")
 else:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
@@ -119,6 +119,15 @@ class WindowQuerySet(models.QuerySet):
             wards |= models.Q(kind=Window.Kind.CITYHALL)
         return self.offering(service).filter(wards)
 
+    def bump_schedule(self):
+        """
+        Give every window a new ``schedule_version`` (one UPDATE), inside the
+        transaction of a change to a calendar row: a booking that checked its
+        slot against rules read before the change sees the version differ and
+        reads them again (booking.services; docs/decisions.md, issue #17).
+        """
+        return self.update(schedule_version=F("schedule_version") + 1)
+
 
 class Window(models.Model):
     """A pickup window (受取窓口): a ward office or the City Hall temporary window (R-W1)."""
@@ -149,6 +158,9 @@ class Window(models.Model):
     address_en = models.CharField(_("address (English)"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20)
     sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # Replaced (+1, never written back from memory) in the transaction of every change to this
+    # window or its calendar rows: what the booking's statements verify a cached calendar by.
+    schedule_version = models.PositiveIntegerField(_("schedule version"), default=0, editable=False)
 
     objects = WindowQuerySet.as_manager()
 
@@ -166,6 +178,17 @@ class Window(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The version is only ever raised by bump_schedule (F + 1), inside this save's transaction:
+        # a save never writes back the value read with the instance.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "schedule_version"
+            ]
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)  # post_save bumps the versions (schedule.signals)
 
     def get_absolute_url(self):
         return reverse("reservations:window_detail", kwargs={"code": self.code})
@@ -200,7 +223,23 @@ class Window(models.Model):
         )
 
 
-class WindowService(models.Model):
+class CalendarRow(models.Model):
+    """
+    A row of a window's calendar (services, hours, closures, capacities,
+    blocks). Saved in one transaction with the version bump that its
+    post_save receiver makes (schedule.signals): a deletion runs in the
+    collector's transaction already.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+
+
+class WindowService(CalendarRow):
     """
     How a window offers one service (R-W7, R-A3, R-A4): booked in advance or
     walk-in, its seats per slot, slot length, holidays, lead time and horizon.
@@ -276,7 +315,7 @@ class WindowService(models.Model):
         return (dt.datetime.combine(day, start) + dt.timedelta(minutes=self.slot_minutes)).time()
 
 
-class OpeningRule(models.Model):
+class OpeningRule(CalendarRow):
     """
     The hours of a window on a weekday: every week, or only on the nth such
     weekday of the month (R-W2, R-W3). Leave the times empty to close.
@@ -325,7 +364,7 @@ class OpeningRule(models.Model):
         )
 
 
-class RecurringClosure(models.Model):
+class RecurringClosure(CalendarRow):
     """
     A closure that comes back by itself (R-W5): the day after the 3rd
     Saturday of every month, the year-end period every year.
@@ -438,7 +477,7 @@ class ClosureQuerySet(models.QuerySet):
         return self.filter(start_date__lte=end, end_date__gte=start)
 
 
-class Closure(models.Model):
+class Closure(CalendarRow):
     """A dated closure (臨時休業 and the like, R-W6): one window or all, a whole day or part of it."""
 
     class Kind(models.TextChoices):
@@ -513,7 +552,7 @@ class Closure(models.Model):
         )
 
 
-class CapacityOverride(models.Model):
+class CapacityOverride(CalendarRow):
     """The seats per slot of one window on one date, instead of the window's usual number (R-W7)."""
 
     window = models.ForeignKey(
@@ -549,7 +588,7 @@ class BookingBlockQuerySet(models.QuerySet):
         return self.filter(start_date__lte=end, end_date__gte=start)
 
 
-class BookingBlock(models.Model):
+class BookingBlock(CalendarRow):
     """
     Dates on which new bookings are refused though the window is open
     (予約を受付できない期間, R-B2). Existing bookings stay.
@@ -614,20 +653,38 @@ class SlotCounterQuerySet(models.QuerySet):
 
     def take(
         self, *, window: "Window", date: dt.date, start: dt.time, capacity: int, seats: int,
-        service: str = Service.PICKUP,
+        service: str = Service.PICKUP, schedule_version: int | None = None,
     ) -> bool:
-        """Take ``seats`` seats of ``service``'s slot with one conditional UPDATE; return whether it worked (R-B6)."""
-        slot = self.filter(window=window, service=service, date=date, start=start)
-        take = {"booked": models.F("booked") + seats, "capacity": capacity}
-        if slot.filter(booked__lte=capacity - seats).update(**take) == 1:
-            return True
-        # No counter yet (the slot's first booking), or the seats are gone:
-        # make sure the counter exists (get_or_create waits for a racing
-        # insert), then ask again with the same conditional UPDATE.
-        counter, _created = self.get_or_create(
-            window=window, service=service, date=date, start=start, defaults={"capacity": capacity}
+        """
+        Take ``seats`` seats of ``service``'s slot with one statement (R-B6): an
+        upsert that creates the slot's counter at its first booking, or adds the
+        seats to it only while they fit ``capacity`` (the day's, written with
+        them). With ``schedule_version``, only while ``window`` still has that
+        version (Window.objects.bump_schedule): the rules the slot was checked
+        against are still the database's. Return whether the seats were taken.
+        """
+        quote, ops = connection.ops.quote_name, connection.ops
+        table, windows = quote(self.model._meta.db_table), quote(Window._meta.db_table)
+        booked, cap = quote("booked"), quote("capacity")
+        columns = ", ".join(quote(name) for name in ("window_id", "service", "date", "start", "capacity", "booked"))
+        key = ", ".join(quote(name) for name in ("window_id", "service", "date", "start"))
+        same_rules, rule_params = "", []
+        if schedule_version is not None:
+            same_rules = f" AND EXISTS (SELECT 1 FROM {windows} WHERE {quote('id')} = %s AND {quote('schedule_version')} = %s)"
+            rule_params = [window.pk, schedule_version]
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, %s, %s, %s WHERE %s <= %s{same_rules} "
+            f"ON CONFLICT ({key}) DO UPDATE SET {booked} = {table}.{booked} + excluded.{booked}, "
+            f"{cap} = excluded.{cap} WHERE {table}.{booked} + excluded.{booked} <= excluded.{cap}{same_rules} "
+            f"RETURNING {quote('id')}"
         )
-        return self.filter(pk=counter.pk, booked__lte=capacity - seats).update(**take) == 1
+        params = [
+            window.pk, service, ops.adapt_datefield_value(date), ops.adapt_timefield_value(start), capacity, seats,
+            seats, capacity, *rule_params, *rule_params,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
 
     def lock(self, keys: Iterable[SlotKey]) -> list["SlotCounter"]:
         """Lock the counters of the slots ``keys`` in primary-key order (no deadlock between two callers)."""

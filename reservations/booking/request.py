@@ -57,6 +57,7 @@ from reservations.booking.forms import (
     proxy_reason_errors,
 )
 from reservations.models import Attendance, Service, Ward, Window
+from reservations.schedule import snapshots
 from reservations.schedule.api import ServiceCode, default_service
 
 # The session keys of the resident's booking path (booking.views).
@@ -209,7 +210,7 @@ def read_slot(session: Mapping) -> "SlotChoice | None":
     if not stored:
         return None
     try:
-        return SlotChoice.parse(stored, Window.objects.with_rules())
+        return SlotChoice.parse(stored)  # the window from the shared cache (schedule.snapshots)
     except Invalid:
         return None
 
@@ -229,13 +230,18 @@ WINDOW_CODE_TEXT = text_cleaner(forms.CharField(max_length=20))
 
 
 def window_by_code(code: object, windows: Iterable[Window] | None = None) -> Window:
-    """Return the window with ``code`` among ``windows`` (every window unless told); raise Invalid."""
+    """
+    Return the window with ``code`` among ``windows`` (unless told, every
+    window with its rules and services, from the shared cache: a booking's
+    seat statement verifies them, booking.services); raise Invalid.
+    """
     if not isinstance(code, str):
         raise Invalid(_("Enter text."))
     code = WINDOW_CODE_TEXT(code)
     if windows is None:
-        windows = Window.objects.with_rules().filter(code=code)
-    window = next((window for window in windows if window.code == code), None)
+        window = snapshots.window(code)
+    else:
+        window = next((window for window in windows if window.code == code), None)
     if window is None:
         raise Invalid(_("There is no pickup window with this code."))
     return window

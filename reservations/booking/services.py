@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -126,13 +126,40 @@ def _check_slot(
 def _take_seats(
     window: Window, day: dt.date, start: dt.time, capacity: int, party_size: int, service: str = Service.PICKUP
 ) -> bool:
-    """Take ``party_size`` seats of the slot (SlotCounter.objects.take, R-B6, R-A7); return whether it worked."""
+    """
+    Take ``party_size`` seats of the slot (SlotCounter.objects.take, R-B6, R-A7) while ``window``'s
+    schedule version is still the one its rules were read with; return whether it worked.
+    """
     taken = SlotCounter.objects.take(
-        window=window, date=day, start=start, capacity=capacity, seats=party_size, service=service
+        window=window, date=day, start=start, capacity=capacity, seats=party_size, service=service,
+        schedule_version=window.schedule_version,
     )
     if taken:  # a refused attempt changes nothing, so it leaves the cached availability alone
         calendars.invalidate_availability_days(window.code, service, [day])  # that day only (issue #17)
     return taken
+
+
+def _take_checked(
+    window: Window, day: dt.date, start: dt.time, party_size: int, ward: str, now: dt.datetime, service: str,
+    slot: rules.SlotAvailability,
+) -> tuple[Window, rules.SlotAvailability] | None:
+    """
+    Take the seats of ``slot`` (checked against ``window``'s rules, which may
+    come from the shared cache) and return (window, slot), or None when the
+    seats are gone. The seat statement verifies the window's schedule
+    version: when a calendar change replaced it, the window and its rules are
+    read again from the database in this transaction, the slot checked
+    again (BookingRefused) and the seats taken under the new version.
+    """
+    for _attempt in range(3):
+        if _take_seats(window, day, start, slot.capacity, party_size, service):
+            return window, slot
+        current = Window.objects.filter(pk=window.pk).values_list("schedule_version", flat=True).first()
+        if current == window.schedule_version:
+            return None  # the rules held: the seats are gone
+        window = Window.objects.with_rules().get(pk=window.pk)  # no cached rows: calendars reads them
+        slot = _check_slot(window, day, start, party_size, ward, now, service)
+    return None  # the calendar kept changing under the booking: refuse rather than guess
 
 
 def _free_seats(*bookings: Booking) -> None:
@@ -158,6 +185,9 @@ def alternatives_for(
 
 
 NOTICE_NUMBER_REPEATED = _lazy("Each person needs their own issuance notice number.")
+NOTICE_NUMBER_TAKEN = _lazy(
+    "A booking with this issuance notice number exists already. To change it, use “Check or change a booking”."
+)
 
 
 def _duplicate_notice_errors(
@@ -173,9 +203,7 @@ def _duplicate_notice_errors(
     taken = set(taken.values_list("notice_number", flat=True))
     for index, number in enumerate(numbers):
         if number in taken:
-            errors[f"people.{index}.notice_number"] = [
-                _("A booking with this issuance notice number exists already. To change it, use “Check or change a booking”.")
-            ]
+            errors[f"people.{index}.notice_number"] = [NOTICE_NUMBER_TAKEN]
     return errors
 
 
@@ -217,12 +245,15 @@ def booking_create(
     nearest alternatives when the seats are gone. A repeated ``token`` (the
     one-time token of the booking form) returns the booking made with it,
     also when both submits race each other.
+
+    One statement each (issue #17): the daily limits, the booking, its
+    people, the seats (verifying the window's schedule version, so the
+    window's rules may come from the shared cache), the audit row and the
+    messages. A reservation code already taken makes the transaction run
+    again with another code; the unique constraints on the token and the
+    notice numbers decide a repeated submit and a notice number booked twice.
     """
     now = now or timezone.now()
-    if token:
-        existing = Booking.objects.filter(submission_token=token).first()
-        if existing:
-            return existing
     party_size = len(data.people)
     _check_attendance(data)
     _check_proxy_reason(data)
@@ -230,20 +261,23 @@ def booking_create(
     def work() -> Booking:
         limits.claim(data, now=now, actor=actor)  # issue #18: daily limits, counted in this transaction
         slot = _check_slot(data.window, data.date, data.start, party_size, data.ward, now, data.service)
-        errors = _duplicate_notice_errors(data.people)
-        if errors:
-            raise BookingRefused(errors)
-        if not _take_seats(data.window, data.date, data.start, slot.capacity, party_size, data.service):
+        if rules.repeated_positions([person.notice_number for person in data.people if person.notice_number]):
+            raise BookingRefused(_duplicate_notice_errors(data.people))
+        booking = _new_booking(data, slot, token=token, actor=actor, code=rules.generate_code())
+        _create_people(booking, data.people)  # a notice number of an active booking refuses (R-B4)
+        taken = _take_checked(data.window, data.date, data.start, party_size, data.ward, now, data.service, slot)
+        if taken is None:
             raise _Full()
-        booking = _new_booking(data, slot, token=token, actor=actor)
-        _create_people(booking, data.people)
+        if taken[1].end != booking.end:  # the slot length changed under the booking (read again above)
+            booking.end = taken[1].end
+            booking.save(update_fields=["end"])
         _record(booking, "booked", after=_slot_label(data.window.code, data.date, data.start), actor=actor)
         outbox.messages_for_new_booking(booking, now)
         return booking
 
     try:
-        return _atomically(work)
-    except (_Full, BookingRefused, IntegrityError) as exc:
+        return _with_free_code(work)
+    except (_Full, BookingRefused, IntegrityError, limits.TooManyBookings) as exc:
         # The same form submitted twice at once: whatever this submit ran
         # into (the seat, the notice number or the token itself), the other
         # submit made the booking. Show that one.
@@ -253,6 +287,23 @@ def booking_create(
         if isinstance(exc, _Full):
             raise SlotFull(alternatives_for(data.window, data.date, data.start, party_size, now, service=data.service))
         raise
+
+
+def _with_free_code(work: Callable[[], T], attempts: int = 3) -> T:
+    """Run ``work`` atomically; again (a new transaction, a new code) while its reservation code was taken."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _atomically(work)
+        except IntegrityError as exc:
+            if attempt == attempts or not _code_taken(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _code_taken(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is the unique reservation code (PostgreSQL names the index, SQLite the column)."""
+    text = str(exc)
+    return "reservations_booking_code" in text or "reservations_booking.code" in text
 
 
 class _Full(Exception):
@@ -288,9 +339,12 @@ def _check_proxy_age_on(booking: Booking, day: dt.date) -> None:
         raise BookingRefused(errors)
 
 
-def _new_booking(data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor) -> Booking:
+def _new_booking(
+    data: BookingData, slot: rules.SlotAvailability, *, token: str | None, actor: Actor, code: str | None = None
+) -> Booking:
+    """Insert the booking of ``data``; with ``code`` (unchecked: the unique constraint decides) or a checked free one."""
     return Booking.objects.create(
-        code=_new_code(),
+        code=code or _new_code(),
         service=data.service,
         window=data.window,
         date=data.date,
@@ -320,24 +374,29 @@ def _new_code() -> str:
 
 
 def _create_people(booking: Booking, people: Sequence[PersonData]) -> None:
-    try:
-        with transaction.atomic():
-            BookingPerson.objects.bulk_create(
-                BookingPerson(
-                    booking=booking,
-                    position=index,
-                    notice_number=person.notice_number,
-                    name=person.name,
-                    kana=person.kana,
-                    birth_date=person.birth_date,
-                )
-                for index, person in enumerate(people)
-            )
-    except IntegrityError:
-        # Another booking with one of these numbers committed meanwhile.
-        raise BookingRefused(_duplicate_notice_errors(people, exclude_booking=booking) or {
-            "people": [_("A booking with one of these issuance notice numbers exists already.")]
-        })
+    """
+    Insert the people of ``booking`` in one statement. A notice number held
+    by an active booking (committed, or committing meanwhile: the statement
+    waits for it) is left out by the unique index instead of failing the
+    transaction; the people left out refuse the booking (R-B4).
+    """
+    quote, table = connection.ops.quote_name, BookingPerson._meta.db_table
+    columns = ("booking_id", "position", "notice_number", "name", "kana", "birth_date", "active")
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(people))
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES {rows} "
+        f"ON CONFLICT DO NOTHING RETURNING {quote('position')}"
+    )
+    params = []
+    for index, person in enumerate(people):
+        params += [booking.pk, index, person.notice_number, person.name, person.kana,
+                   connection.ops.adapt_datefield_value(person.birth_date), True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {row[0] for row in cursor.fetchall()}
+    left_out = [index for index in range(len(people)) if index not in inserted]
+    if left_out:
+        raise BookingRefused({f"people.{index}.notice_number": [NOTICE_NUMBER_TAKEN] for index in left_out})
 
 
 def find_booking(code: str | None, birth_date: dt.date | None) -> Booking | None:
@@ -442,8 +501,10 @@ def booking_reschedule(
         if date != locked.date:
             _check_proxy_age_on(locked, date)
         _lock_counters_in_order(locked, window, date, start, slot.capacity)
-        if not _take_seats(window, date, start, slot.capacity, locked.party_size, locked.service):
+        taken = _take_checked(window, date, start, locked.party_size, locked.ward, now, locked.service, slot)
+        if taken is None:
             raise _Full()
+        slot = taken[1]  # the same window, its rules perhaps read again
         before = _slot_label(locked.window.code, locked.date, locked.start)
         freed = _slot_key(locked) if locked.status != Booking.Status.AFFECTED else None
         if freed:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +55,7 @@ from reservations.booking.services import (
 from reservations.messaging import ical
 from reservations.messaging.outbox import dates_in_words
 from reservations.models import Attendance, Booking, Message, Service, Window
-from reservations.schedule import calendars
+from reservations.schedule import calendars, snapshots
 
 TOKEN = "booking_token"
 DONE = "booking_done"
@@ -77,6 +77,14 @@ def _slot_from_url(window: Window, date_text: str, start_text: str) -> SlotChoic
     if day is None or start is None:
         raise Http404("no such slot")
     return SlotChoice(window=window, date=day, start=start)
+
+
+def _window_or_404(code: str) -> Window:
+    """The window ``code`` with its rules and services, from the shared cache when it can (issue #17), or 404."""
+    window = snapshots.window(code)
+    if window is None:
+        raise Http404("no such window")
+    return window
 
 
 def _months(first, last):
@@ -204,7 +212,7 @@ def choose_window(request):
     if not started:
         return redirect("reservations:book_start")
     service = _service(started)
-    windows = _windows_with_hours(Window.objects.serving(started["ward"], service), service)
+    windows = _windows_with_hours(snapshots.serving(started["ward"], service), service)
     found = earliest.earliest_slots(windows, started["party_size"], service)
     for window in windows:
         window.earliest = found.get(window.pk)
@@ -229,7 +237,7 @@ def choose_slot(request, code):
     started = _start(request)
     if not started:
         return redirect("reservations:book_start")
-    window, service = get_object_or_404(Window.objects.with_rules(), code=code), _service(started)
+    window, service = _window_or_404(code), _service(started)
     problem = window_problem(window, started["ward"], service)
     if problem:
         messages.error(request, _window_message(problem))
@@ -314,7 +322,7 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
         return redirect("reservations:book_start")
     if request.method == "GET" and _finished(request):
         return redirect("reservations:book_done")
-    slot = _slot_from_url(get_object_or_404(Window.objects.with_rules(), code=code), date, start)
+    slot = _slot_from_url(_window_or_404(code), date, start)
     store_slot(request.session, slot)
     service = _service(started)
     if request.method == "POST":
@@ -533,7 +541,7 @@ def _move_windows(booking: Booking) -> list[Window]:
     The windows a booking may move to: those that take its service from its
     ward with bookings (R-A7: for application support the own ward office only).
     """
-    return [window for window in Window.objects.serving(booking.ward, booking.service)
+    return [window for window in snapshots.serving(booking.ward, booking.service)
             if not window.offer(booking.service).walk_in]
 
 

@@ -27,9 +27,29 @@ PICKUP = Service.PICKUP
 logger = logging.getLogger(__name__)
 
 
-def _recurring_for(window):
+def _rows(window, start):
+    """The window's dated rows kept with it (schedule.snapshots), when they reach back to ``start``; else None."""
+    rows = getattr(window, "calendar_rows", None)
+    return rows if rows is not None and rows.covers(start) else None
+
+
+def _recurring_for(window, rows=None):
+    if rows is not None:
+        return tuple(item.as_rule() for item in rows.recurring)
     queryset = RecurringClosure.objects.filter(Q(window=window) | Q(window__isnull=True))
     return tuple(item.as_rule() for item in queryset)
+
+
+def _closures(window, start, end, rows=None):
+    if rows is not None:
+        return tuple(c.as_rule() for c in rows.closures if c.start_date <= end and c.end_date >= start)
+    return tuple(c.as_rule() for c in Closure.objects.for_window(window).overlapping(start, end))
+
+
+def _blocks(window, start, end, service, rows=None):
+    if rows is not None:
+        return [b for b in rows.blocks if b.service in (service, "") and b.start_date <= end and b.end_date >= start]
+    return list(BookingBlock.objects.for_window(window, service).overlapping(start, end))
 
 
 def window_schedule(window, start, end, service=PICKUP):
@@ -38,13 +58,13 @@ def window_schedule(window, start, end, service=PICKUP):
     ``service`` at ``window`` (its own opening rules and slots; the window's
     closures apply to every service, R-A3).
     """
-    closures = tuple(c.as_rule() for c in Closure.objects.for_window(window).overlapping(start, end))
+    rows = _rows(window, start)
     return rules.schedule(
         start,
         end,
         window.calendar(service),
-        recurring=_recurring_for(window),
-        closures=closures,
+        recurring=_recurring_for(window, rows),
+        closures=_closures(window, start, end, rows),
         holidays=rules.japanese_holidays(start, end, language=get_language() or "ja"),
     )
 
@@ -98,7 +118,7 @@ def window_availability(window, start, end, *, today, seats=True, service=PICKUP
     offer = window.offer(service)
     days = window_schedule(window, start, end, service)
     overrides = capacity_overrides(window, start, end, service)
-    blocks = list(BookingBlock.objects.for_window(window, service).overlapping(start, end))
+    blocks = _blocks(window, start, end, service, _rows(window, start))
     taken = {}
     for (date, slot_start), count in (booked_seats(window, start, end, service) if seats else {}).items():
         taken.setdefault(date, {})[slot_start] = count
@@ -135,6 +155,9 @@ def booking_window(today, window=None, service=PICKUP):
 
 def capacity_overrides(window, start, end, service=PICKUP):
     """Return {date: capacity} of ``service``'s per-date overrides at ``window`` from ``start`` to ``end``."""
+    rows = _rows(window, start)
+    if rows is not None:
+        return {o.date: o.capacity for o in rows.overrides if o.service == service and start <= o.date <= end}
     return dict(
         CapacityOverride.objects.filter(window=window, service=service, date__range=(start, end)).values_list(
             "date", "capacity"

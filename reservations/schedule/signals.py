@@ -1,7 +1,9 @@
 """
 Keep the shared availability cache honest: any saved or deleted window,
 opening rule, closure, capacity or booking block makes every cached
-availability stale once its transaction commits (calendars.invalidate_availability).
+availability stale once its transaction commits (calendars.invalidate_availability),
+and gives every window a new schedule version in that same transaction
+(Window.objects.bump_schedule): the booking's own statements check it (issue #17).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -13,6 +15,9 @@ CALENDAR_MODELS = (Window, WindowService, OpeningRule, RecurringClosure, Closure
 
 
 def calendar_changed(sender, **kwargs):
+    # Inside the change's transaction: each model's save() is atomic, and a deletion
+    # sends post_delete inside the collector's transaction.
+    Window.objects.bump_schedule()
     calendars.invalidate_availability()
 
 
