@@ -310,26 +310,6 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
     return result
 
 
-def kept(key):
-    """The value kept under ``key`` (an entry named by what it holds, e.g. a digest), or None; fails open."""
-    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:
-        return None
-
-
-def keep(key, value):
-    """Keep ``value`` under ``key`` for AVAILABILITY_CACHE_SECONDS; fails open."""
-    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
-        return
-    try:
-        cache.set(key, value, timeout=settings.AVAILABILITY_CACHE_SECONDS)
-    except Exception:
-        logger.warning("availability cache unreachable; entry not stored", exc_info=True)
-
-
 def invalidate_availability_days(code, service, dates):
     """
     Make the cached availability of ``dates`` of ``service`` at window
