@@ -80,3 +80,19 @@ def test_nothing_is_kept_while_templates_may_change(client, settings):
     chrome._KEPT.clear()
     _page(client, "/en/book/")
     assert chrome._KEPT == {}
+
+
+def test_the_language_links_of_an_address_are_computed_once_and_agree(client):
+    from django.urls import translate_url
+
+    from portal import context_processors
+
+    context_processors._translated.cache_clear()
+    for _twice in range(2):
+        page = _page(client, "/en/windows/?x=1")
+    assert context_processors._translated.cache_info().hits >= 2
+    assert f'hreflang="ja" href="{translate_url("/en/windows/?x=1", "ja")}"' in page
+    kept = context_processors._translated.cache_info().currsize
+    page = _page(client, "/en/windows/?x=" + "1" * 300)  # a long address is not kept
+    assert context_processors._translated.cache_info().currsize == kept
+    assert 'hreflang="ja" href="/windows/?x=111' in page
