@@ -83,23 +83,27 @@ def test_the_database_keeps_the_session_the_cache_serves(client, cached_sessions
 def test_a_session_entry_lives_no_longer_than_its_cache_lifetime(client, cached_sessions):
     from unittest import mock
 
-    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache import caches
 
     cached_sessions.SESSION_CACHE_SECONDS = 120
-    with mock.patch.object(LocMemCache, "set", autospec=True, side_effect=LocMemCache.set) as stored:
+    cache = caches["default"]  # the test's cache: local memory, or Redis with REDIS_URL
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
         client.post("/en/book/", START)
-    timeouts = [call.args[3] for call in stored.call_args_list if "sessions" in call.args[1]]
+    timeouts = [call.args[2] for call in stored.call_args_list if "sessions" in call.args[0]]
     assert timeouts and all(0 < timeout <= 120 for timeout in timeouts)
 
 
 def test_with_redis_down_the_booking_path_reads_and_writes_the_database(client, cached_sessions):
     from django.test import override_settings
 
+    from portal.cache import BreakerRedisCache
+
     with override_settings(CACHES=DOWN):  # nothing listens there: every cache call fails
         assert client.post("/en/book/", START).status_code == 302
         assert len(session_queries(client, "/en/book/window/")) == 1  # from the database, no error
         response = client.get("/en/book/kita/")
         assert response.status_code == 200 and b"2026" in response.content
+    BreakerRedisCache.open_until = 0.0  # the test's own cache answers again
 
 
 def test_a_write_the_cache_missed_moves_the_session_to_a_new_key(client, cached_sessions):
@@ -107,11 +111,11 @@ def test_a_write_the_cache_missed_moves_the_session_to_a_new_key(client, cached_
     from unittest import mock
 
     from django.contrib.sessions.models import Session
-    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache import caches
 
     client.post("/en/book/", START)
     old_key = client.cookies["sessionid"].value
-    with mock.patch.object(LocMemCache, "set", side_effect=ConnectionError("down")):
+    with mock.patch.object(caches["default"], "set", side_effect=ConnectionError("down")):
         client.post("/en/book/", {**START, "party_size": "3"})
     new_key = client.cookies["sessionid"].value
     assert new_key != old_key
