@@ -12,6 +12,8 @@ circuit breaker (portal/cache.py):
 - an entry lives at most ``SESSION_CACHE_SECONDS`` (and never past the
   session's own expiry): a write that could not reach the cache leaves the
   previous entry there at most that long;
+- a new session is not looked up first (its random key is new; the INSERT would refuse a
+  repeated one);
 - and a write that could not reach the cache moves the session to a new key
   (the cookie follows): the entry left behind under the old key is read by
   nobody, so a session never goes back to an older state when the cache
@@ -26,7 +28,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +65,12 @@ class SessionStore(CachedDBStore):
         if reachable:
             self._cache_set(data, expiry=row.expire_date)
         return data
+
+    def _get_new_session_key(self):
+        # No look-up of the new key (a query and a cache read on every new session): 32 random
+        # characters do not repeat, and if one did, the INSERT of must_create would refuse it
+        # and create() would draw again.
+        return get_random_string(32, VALID_KEY_CHARS)
 
     def exists(self, session_key):
         try:

@@ -123,3 +123,22 @@ def test_a_write_the_cache_missed_moves_the_session_to_a_new_key(client, cached_
     # The cache is back and still holds the old state under the old key; the new key reads the new one.
     response = client.get("/en/book/")
     assert 'value="3" checked' in response.content.decode() or 'value="3" selected' in response.content.decode()
+
+
+def test_a_new_session_is_not_looked_up_and_a_repeated_key_is_drawn_again(client, cached_sessions):
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+
+    from portal import sessions
+
+    client.post("/en/book/", START)
+    taken = client.cookies["sessionid"].value
+    client.cookies.clear()
+    keys = iter([taken, "b" * 32])
+    with mock.patch.object(sessions, "get_random_string", side_effect=lambda *args: next(keys)):
+        with CaptureQueriesContext(connection) as queries:
+            client.post("/en/book/", START)
+    assert client.cookies["sessionid"].value == "b" * 32
+    assert not any(q["sql"].startswith("SELECT") and "django_session" in q["sql"] for q in queries)
+    assert Session.objects.get(session_key=taken).get_decoded()["booking_start"]  # the first one untouched
