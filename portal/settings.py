@@ -331,6 +331,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions (issue #17): read from the shared cache, written to the database as well
+# (portal/sessions.py: every cache error falls over to the database). In embedded mode the
+# cache is each process's own memory, which several processes cannot share: the database alone.
+SESSION_ENGINE = "portal.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# The longest a session's cache entry lives (never past the session's own expiry).
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300, minimum=1)
+
 # Seconds a computed availability may be served from the shared cache; every
 # booking, cancellation, move and admin change invalidates it at once, so this
 # only bounds a missed invalidation (0 turns the cache off).

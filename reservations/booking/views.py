@@ -6,7 +6,6 @@ far live in the session, never in the URL (no personal data in URLs).
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import replace
 
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from eligibility.rules import proxy_reason_titles
 from portal import dates, ratelimit
 from portal.api_errors import Invalid
 from reservations import rules
-from reservations.booking import earliest
+from reservations.booking import earliest, fragments
 from reservations.booking.forms import ContactForm, LookupForm, PersonPageForm, StartForm, proxy_age_errors
 from reservations.booking.limits import TooManyBookings, client_key
 from reservations.booking.request import (
@@ -87,11 +87,6 @@ def _window_or_404(code: str) -> Window:
     return window
 
 
-def _months(first, last):
-    """Return [(first_of_month, weeks)] covering ``first`` … ``last``."""
-    return [(month, rules.month_grid(month)) for month in rules.iter_months(first, last)]
-
-
 def _calendar_context(window, party_size, today, chosen_text=None, window_param="", service=Service.PICKUP):
     """
     Return the booking calendar of ``service`` at ``window`` over the
@@ -103,31 +98,21 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     first, last = calendars.booking_window(today, *((window, service) if service != Service.PICKUP else ()))
     chosen = dates.parse_calendar_date(chosen_text)
     in_range = chosen if chosen and first <= chosen <= last else None
+    # Each day's state comes from its own entry of the shared cache (a booking
+    # makes its one day stale); the month tables are built in Python from
+    # those states, and kept in this process under them (issue #17).
+    days = calendars.cached_days(window, first, last, today=today, summary=earliest.day_state, service=service, now=now)
+    cells = {day: _cell_state(state, party_size) for day, (state, _packed) in days.items()}
     context = {
-        "weekday_headers": [rules.weekday_short_name(d) for d in (6, 0, 1, 2, 3, 4, 5)],
         "first": first,
         "last": last,
         "chosen": chosen,
-        "window_param": window_param,
         # The booking calendar (not a move's) invites to the waiting list when no day is free (R-L1).
         "waitlist_window": None if window_param else window,
+        "no_free_day": not any(free for free, _few, _full in cells.values()),
+        "month_tables": mark_safe(fragments.month_tables(cells, first, last, in_range, window_param)),
     }
-    # The month tables are the costly part of the page and the same for every
-    # resident: each day's state comes from its own entry of the shared cache
-    # (a booking makes its one day stale, issue #17), and the tables rendered
-    # from those states are kept under a digest of them: a booking that turns
-    # no day full or scarce leaves the rendered month as it was.
-    days = calendars.cached_days(window, first, last, today=today, summary=earliest.day_state, service=service, now=now)
-    cells = {day: _cell_state(state, party_size) for day, (state, _packed) in days.items()}
-    digest = hashlib.blake2b(repr(sorted(cells.items())).encode(), digest_size=16).hexdigest()
-    key = ":".join(("availability", window.code, get_language() or "ja", "calendar-html", service, first.isoformat(),
-                    last.isoformat(), str(in_range or ""), window_param, digest))
-    html = calendars.kept(key)
-    if html is None:
-        context["months"] = _month_rows(cells, first, last)
-        html = str(render_to_string("reservations/_booking_calendar.html", context))
-        calendars.keep(key, html)
-    context["calendar_html"] = mark_safe(html)
+    context["calendar_html"] = render_to_string("reservations/_booking_calendar.html", context)
     day = calendars.unpack(days[in_range][1]) if in_range else None
     context.update(
         chosen_day=day,
@@ -137,11 +122,9 @@ def _calendar_context(window, party_size, today, chosen_text=None, window_param=
     return context
 
 
-def _cell_state(state: tuple, party_size: int) -> tuple[bool, bool, bool]:
-    """(free, few left, fully booked) of a day's cell for a party of ``party_size``."""
-    free, few, full = state
-    party_free = free[party_size - 1] if 0 < party_size <= len(free) else False
-    return party_free, party_free and few, full
+def _slots_html(context: dict, link) -> str:
+    """The section of the chosen day's times (fragments.slot_list), each leading to ``link(slot)``."""
+    return mark_safe(fragments.slot_list(context["chosen"], context["slots"], context["chosen_reason"], link))
 
 
 def _cell_state(state: tuple, party_size: int) -> tuple[bool, bool, bool]:
@@ -149,29 +132,6 @@ def _cell_state(state: tuple, party_size: int) -> tuple[bool, bool, bool]:
     free, few, full = state
     party_free = free[party_size - 1] if 0 < party_size <= len(free) else False
     return party_free, party_free and few, full
-
-
-def _service_key(window: Window, service: str, now: dt.datetime) -> tuple[str, ...]:
-    """The cache key parts of a service other than pickup: its code and the minute of its earliest start (R-A4)."""
-    if service == Service.PICKUP:
-        return ()  # pickup's keys stay as they were
-    earliest = calendars.earliest_start(window, service, now)
-    return (service, earliest.isoformat(timespec="minutes") if earliest else "")
-
-
-def _month_rows(cells, first, last):
-    """Return [(month, rows of cells)] of the horizon from the cells' (free, few left, fully booked)."""
-    months = []
-    for month, weeks in _months(first, last):
-        rows = []
-        for week in weeks:
-            row = []
-            for day in week:
-                free, few, full = cells.get(day, (False, False, False)) if day else (False, False, False)
-                row.append({"date": day, "free": free, "few": few, "full": full, "in_range": day in cells})
-            rows.append(row)
-        months.append((month, rows))
-    return months
 
 
 # --- 1. Start -------------------------------------------------------------------
@@ -244,16 +204,24 @@ def choose_slot(request, code):
         return redirect("reservations:book_window")
     context = _calendar_context(window, started["party_size"], timezone.localdate(), request.GET.get("date"),
                                 service=service)
+    slot_url = reverse("reservations:book_details", args=[window.code, "DATE", "HHMM"])
     context.update(
         {
             "window": window,
             "started": started,
             "step": 3,
             "service": service,
-            "slot_url": reverse("reservations:book_details", args=[window.code, "DATE", "HHMM"]),
+            "slot_url": slot_url,
+            "slots_html": _slots_html(context, _details_link(slot_url, context["chosen"])),
         }
     )
     return render(request, "reservations/book_calendar.html", context)
+
+
+def _details_link(slot_url: str, day: dt.date | None):
+    """The details page of each time of ``day``, from the page's ``slot_url`` (…/DATE/HHMM/)."""
+    base = slot_url.removesuffix("DATE/HHMM/")
+    return lambda slot: escape(f"{base}{day.isoformat()}/{slot.start.strftime('%H%M')}/")
 
 
 def _window_message(problem: str) -> str:
@@ -595,8 +563,14 @@ def manage_move(request: HttpRequest) -> HttpResponse:
     )
     context = _calendar_context(window, booking.party_size, timezone.localdate(), request.GET.get("date"),
                                 window_param=window.code, service=booking.service)
-    context.update({"booking": booking, "window": window, "windows": windows})
+    context.update({"booking": booking, "window": window, "windows": windows,
+                    "slots_html": _slots_html(context, _move_link(window, context["chosen"]))})
     return render(request, "reservations/manage_move.html", context)
+
+
+def _move_link(window: Window, day: dt.date | None):
+    """The confirmation of a move to each time of ``day`` at ``window`` (R-B8: moving asks first)."""
+    return lambda slot: f"?window={escape(window.code)}&amp;date={day.isoformat()}&amp;start={slot.start.strftime('%H:%M')}"
 
 
 def _move_confirmation(request: HttpRequest, booking: Booking, windows: list[Window]) -> HttpResponse:

@@ -70,3 +70,18 @@ def test_a_hanging_redis_cannot_hang_requests_and_partners_parse():
     assert out == "{'socket_connect_timeout': 0.5, 'socket_timeout': 0.5} ['192.0.2.5/32', '2001:db8::/48']"
     code, out = _settings_in({"RATE_LIMIT_EXEMPT": "not-a-network"})
     assert code != 0 and "RATE_LIMIT_EXEMPT" in out
+
+
+def test_sessions_are_cached_only_where_every_process_shares_the_cache():
+    import os
+    import subprocess
+    import sys
+
+    def engine(env):
+        result = subprocess.run([sys.executable, "-c", "from portal import settings as s; print(s.SESSION_ENGINE)"],
+                                capture_output=True, text=True, cwd=str(portal_settings.BASE_DIR),
+                                env={**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, **env})
+        return result.stdout.strip()
+
+    assert engine({"REDIS_URL": "redis://127.0.0.1:6379/15"}) == "portal.sessions"  # Redis: shared by every process
+    assert engine({}) == "django.contrib.sessions.backends.db"  # embedded: each process's own memory

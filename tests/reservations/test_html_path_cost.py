@@ -18,24 +18,32 @@ from reservations.schedule import calendars
 from .booking_steps import person_fields, review_token
 from .factories import booking_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_day", "cached_sessions")]
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    """Sessions as in production (settings.py with REDIS_URL: portal.sessions), over the test's cache."""
+    settings.SESSION_ENGINE = "portal.sessions"
+
 
 # The most queries each page may make (bench/html_path.py measures the same path on seeded data).
-# The session costs one read on every page that has one and a write where it changes; the
-# window and its rules and services none (schedule.snapshots, issue #17); the booking itself
-# one statement each for the daily limits, the booking, its people, the seats, the audit row and
-# the messages.
+# The session is read from the cache (portal.sessions) and written to the database where it
+# changes (2, 6, 7, 9; a new one without asking whether its random key is taken); the window and
+# its rules and services come from the shared cache (schedule.snapshots); a day that a booking
+# made stale costs one query (its seats); the booking itself one statement each for the daily
+# limits, the booking, its people, the seats, the audit row and the messages.
 BUDGET = {
     "01 GET /book/": 0,
-    "02 POST /book/": 2,
-    "03 GET /book/window/": 1,
-    "04 GET /book/kita/": 1,
-    "05 GET /book/kita/?date=D": 1,
-    "06 GET details": 2,
-    "07 POST details": 2,
-    "08 GET /book/review/": 1,
-    "09 POST confirm": 8,
-    "10 GET /book/done/": 3,
+    "02 POST /book/": 1,
+    "03 GET /book/window/": 0,
+    "04 GET /book/kita/": 0,
+    "05 GET /book/kita/?date=D": 0,
+    "06 GET details": 1,
+    "07 POST details": 1,
+    "08 GET /book/review/": 0,
+    "09 POST confirm": 7,
+    "10 GET /book/done/": 2,
 }
 
 
@@ -95,26 +103,74 @@ def test_the_queries_of_each_page_do_not_grow_with_the_bookings(client):
     assert walk(client, "1000") == first
 
 
-def _days_computed():
-    """A spy on the database reads of cached_days: the (first, last) of each window_availability call."""
-    return mock.patch("reservations.schedule.calendars.window_availability", wraps=calendars.window_availability)
+def _seats_read():
+    """A spy on the reads of the seats taken (every page's recomputation reads them; the booking's own check does not)."""
+    return mock.patch("reservations.schedule.calendars.booked_seats", wraps=calendars.booked_seats)
 
 
-def _reads(computed):
-    """The (first, last) of each read for a page (the booking's own check, seats=False, left out)."""
-    return [call.args[1:3] for call in computed.call_args_list if call.kwargs.get("seats", True)]
+def _plans_read():
+    """A spy on the reads of the days' plans from the database (closures, capacities, blocks)."""
+    return mock.patch("reservations.schedule.calendars.day_plans", wraps=calendars.day_plans)
 
 
 def test_a_booking_makes_only_its_own_day_of_the_calendar_stale(client):
     warm(client)
-    with _days_computed() as computed:
+    with _seats_read() as seats, _plans_read() as plans:
         booking = booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
+        plans.reset_mock()  # the booking's own check reads its day's plan from the database (R-B6)
         warm(client)
-        assert _reads(computed) == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
-        computed.reset_mock()
+        # The window choice and the month recompute that one day from the slot counters alone.
+        assert [call.args[1:3] for call in seats.call_args_list] == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
+        assert plans.call_count == 0  # its plan is still fresh
+        seats.reset_mock(), plans.reset_mock()
         booking_cancel(booking=booking)
         warm(client)
-        assert _reads(computed) == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
+        assert [call.args[1:3] for call in seats.call_args_list] == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
+        assert plans.call_count == 0  # its plan is still fresh
+
+
+def test_the_window_choice_after_another_booking_reads_only_that_days_seats(client):
+    """Issue #17: 14 queries before (the stale day's whole schedule for each window it showed)."""
+    warm(client)
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))  # another resident, at Kita
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/book/window/").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= BUDGET["03 GET /book/window/"] + 1, statements
+    assert sum("reservations_slotcounter" in sql for sql in statements) == 1
+
+
+def test_a_day_a_booking_made_stale_is_recomputed_from_its_plan_and_the_seats(client):
+    """Its plan (closures, capacities, blocks) kept apart: one query, the same day as from the database."""
+    client.get("/en/book/")
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    client.get("/en/book/kita/")  # computes every day and keeps its plan
+    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
+    with _plans_read() as plans, CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/book/kita/", {"date": "2026-12-03"}).status_code == 200
+    assert plans.call_count == 0
+    calendar_queries = [q["sql"] for q in queries.captured_queries if "reservations_window" not in q["sql"]
+                        and "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+    assert len(calendar_queries) == 1 and "reservations_slotcounter" in calendar_queries[0]
+    from reservations.booking import earliest
+    from reservations.models import Window
+
+    window = Window.objects.with_rules().get(code="kita")
+    today = dt.date(2026, 11, 25)
+    cached = calendars.cached_days(window, dt.date(2026, 12, 3), dt.date(2026, 12, 3), today=today,
+                                   summary=earliest.day_state)
+    [direct] = calendars.window_availability(window, dt.date(2026, 12, 3), dt.date(2026, 12, 3), today=today)
+    assert calendars.unpack(cached[dt.date(2026, 12, 3)][1]) == direct
+    assert direct.slots[0].remaining == 1  # the seat the booking took
+
+
+def test_a_change_of_the_calendar_makes_the_plans_stale_too(client):
+    warm(client)
+    calendars.invalidate_availability(["kita"])
+    with _plans_read() as plans:
+        warm(client)
+    assert plans.call_count == 1 and plans.call_args.args[1] < dt.date(2026, 12, 1)  # the whole horizon
 
 
 def test_the_calendar_shows_the_seat_a_booking_took(client):
@@ -127,7 +183,7 @@ def test_the_calendar_shows_the_seat_a_booking_took(client):
 
 def test_invalidating_a_window_still_makes_all_its_days_stale(client):
     warm(client)
-    with _days_computed() as computed:
+    with _plans_read() as computed:  # the whole schedule read again from the database
         calendars.invalidate_availability(["kita"])
         warm(client)
         assert computed.call_count == 1 and computed.call_args.args[1] < dt.date(2026, 12, 1)
