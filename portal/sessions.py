@@ -10,8 +10,9 @@ circuit breaker (portal/cache.py):
 - every cache call fails over to the database (Django's own ``load`` and
   ``exists`` still raise when the cache does);
 - an entry lives at most ``SESSION_CACHE_SECONDS`` (and never past the
-  session's own expiry): a write that could not reach the cache leaves the
-  previous entry there at most that long;
+  session's own expiry, which it carries and ``load`` checks, so that it
+  holds whatever the cache's own clock does): a write that could not reach
+  the cache leaves the previous entry there at most that long;
 - a new session is not looked up first (its random key is new; the INSERT would refuse a
   repeated one);
 - and a write that could not reach the cache moves the session to a new key
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ class SessionStore(CachedDBStore):
     def _cache_set(self, data, expiry=None) -> bool:
         """Keep ``data`` in the cache; return whether the cache took it."""
         try:
-            self._cache.set(self.cache_key, data, self._cache_age(expiry))
+            ends = self.get_expiry_date(expiry=expiry).timestamp()
+            self._cache.set(self.cache_key, (ends, data), self._cache_age(expiry))
         except Exception:
             logger.warning("session cache unreachable; the session is read from the database", exc_info=True)
             return False
@@ -52,12 +55,12 @@ class SessionStore(CachedDBStore):
 
     def load(self):
         try:
-            data = self._cache.get(self.cache_key)
+            kept = self._cache.get(self.cache_key)
             reachable = True
         except Exception:
-            data, reachable = None, False
-        if data is not None:
-            return data
+            kept, reachable = None, False
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] > timezone.now().timestamp():
+            return kept[1]
         row = self._get_session_from_db()
         if not row:
             return {}
