@@ -83,6 +83,9 @@ def _key(request, kind):
 
 def _increment(key: str, timeout: int) -> int:
     """Add one to the counter ``key`` (created for ``timeout`` seconds) and return the new count, atomically."""
+    count = getattr(cache, "count", None)  # Redis (portal.cache): one round trip (issue #17)
+    if count is not None:
+        return count(key, timeout)
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)

@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from portal import rows
 from portal.templatetags.qr import qr_png
 from reservations import rules
 from reservations.messaging import ical
@@ -75,10 +76,8 @@ def messages_for_new_booking(booking, now):
     messages = [Message(booking=booking, kind=Message.Kind.CONFIRMATION, due_at=now)]
     if due > now:  # none when that moment has passed (booked late for the next day)
         messages.append(Message(booking=booking, kind=Message.Kind.REMINDER, due_at=due))
-    confirmation = Message.objects.bulk_create(messages)[0]
-    if confirmation.pk is None:  # a database that returns no keys from a bulk insert
-        confirmation = Message.objects.get(booking=booking, kind=Message.Kind.CONFIRMATION)
-    enqueue_on_commit([confirmation.pk])
+    rows.insert(messages)  # without the ORM's compiler (issue #17)
+    enqueue_on_commit([messages[0].pk])
 
 
 def message_for_entry(entry, kind, now, note=""):

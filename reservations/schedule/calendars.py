@@ -400,9 +400,9 @@ def _plans_of(window, days, language, service, common):
 def invalidate_availability_days(code, service, dates):
     """
     Make the cached availability of ``dates`` of ``service`` at window
-    ``code`` stale (a seat taken or given back there), now and again once the
-    current transaction commits, as invalidate_availability does: each day's
-    own entry (cached_days) and every cached range of the window's days (the
+    ``code`` stale (a seat taken or given back there) once the current
+    transaction commits, as invalidate_availability does: each day's own
+    entry (cached_days) and every cached range of the window's days (the
     availability JSON, suggestions). The other days' entries stay fresh.
     """
     # These versions need only outlive the entries they judge (seconds): an hour, not forever.
@@ -412,10 +412,7 @@ def invalidate_availability_days(code, service, dates):
 def invalidate_availability(codes=None):
     """
     Make every cached availability of the windows ``codes`` (all windows when
-    None) stale, now and again once the current transaction commits: a page
-    that read the database between the two cached its answer under the first
-    new version, which the second makes stale. (A rollback only costs a
-    recomputation.)
+    None) stale once the current transaction commits (at once outside one).
     """
     _bump([ALL_WINDOWS] if codes is None else [_version_key(code) for code in set(codes)])
 
@@ -424,7 +421,21 @@ DAY_VERSION_SECONDS = 3600
 
 
 def _bump(keys, timeout=None):
-    """Write new versions under ``keys``, now and once the current transaction commits."""
+    """
+    Write new versions under ``keys`` once the current transaction commits
+    (at once outside a transaction), in one round trip, before the request
+    answers: on_commit runs when the outermost atomic block exits.
+
+    Once is enough (issue #17). An entry is stale when its versions differ
+    from the current ones; a page that read the versions before this bump
+    computed from the database as it was before the commit, and this bump
+    makes that entry stale; a page that reads them after it sees the commit.
+    A bump before the commit as well (as until issue #17) changed nothing a
+    reader could see: until the commit the database still shows the old
+    seats, so an entry recomputed then is just as old. A rollback bumps
+    nothing, and nothing changed. If the bump cannot reach the cache, the
+    entries expire on their own (AVAILABILITY_CACHE_SECONDS).
+    """
 
     def bump():
         try:
@@ -432,6 +443,4 @@ def _bump(keys, timeout=None):
         except Exception:
             logger.warning("availability cache unreachable; cached entries expire on their own", exc_info=True)
 
-    bump()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(bump)
+    transaction.on_commit(bump)

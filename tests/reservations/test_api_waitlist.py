@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.test import TestCase
 import time_machine
 
 from reservations.models import Booking, Message, SlotCounter, WaitlistEntry, WaitlistOffer, WaitlistPerson, Window
@@ -67,7 +68,8 @@ def full(window_code, day, service="pickup"):
             window=window, service=service, date=day, start=slot.start,
             defaults={"capacity": slot.capacity, "booked": slot.capacity},
         )
-    calendars.invalidate_availability()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as outside the test's transaction: at once
+        calendars.invalidate_availability()
 
 
 def entry(code):

@@ -61,13 +61,14 @@ def test_the_booking_calendar_page_reads_the_cache(client, django_assert_max_num
         assert client.get("/en/book/kita/").status_code == 200
 
 
-def test_a_booking_invalidates_at_once(client):
+def test_a_booking_invalidates_at_once(client, commit):
     assert first_slot(client)["remaining"] == 2
-    booking_create(data=booking_data())
+    with commit():
+        booking_create(data=booking_data())
     assert first_slot(client)["remaining"] == 1
 
 
-def test_while_one_request_recomputes_the_others_serve_the_previous_answer(client):
+def test_while_one_request_recomputes_the_others_serve_the_previous_answer(client, commit):
     from django.core.cache import cache
 
     class AnotherProcessIsRecomputing:
@@ -78,22 +79,26 @@ def test_while_one_request_recomputes_the_others_serve_the_previous_answer(clien
             return False if key.endswith(":refresh") else cache.add(key, *args, **kwargs)
 
     assert first_slot(client)["remaining"] == 2
-    booking_create(data=booking_data())
+    with commit():
+        booking_create(data=booking_data())
     with mock.patch("reservations.schedule.calendars.cache", AnotherProcessIsRecomputing()):
         assert first_slot(client)["remaining"] == 2  # the previous answer, for the moment
     assert first_slot(client)["remaining"] == 1  # the first request after it recomputes
 
 
-def test_a_cancellation_frees_the_seat_in_the_cached_view(client):
-    booking = booking_create(data=booking_data())
+def test_a_cancellation_frees_the_seat_in_the_cached_view(client, commit):
+    with commit():
+        booking = booking_create(data=booking_data())
     assert first_slot(client)["remaining"] == 1
-    booking_cancel(booking=booking)
+    with commit():
+        booking_cancel(booking=booking)
     assert first_slot(client)["remaining"] == 2
 
 
-def test_a_new_closure_invalidates_every_window(client):
+def test_a_new_closure_invalidates_every_window(client, commit):
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is True
-    ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
+    with commit():
+        ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
     day = client.get(URL, DAY).json()["days"][0]
     assert day["bookable"] is False and day["slots"] == []
 
@@ -127,7 +132,7 @@ def test_the_cache_can_be_turned_off(client, settings):
     assert first_slot(client)["remaining"] == 1
 
 
-def test_the_cached_month_tables_follow_the_bookings(client):
+def test_the_cached_month_tables_follow_the_bookings(client, commit):
     from reservations.schedule import calendars
 
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
@@ -137,7 +142,8 @@ def test_the_cached_month_tables_follow_the_bookings(client):
     window = Window.objects.with_rules().get(code="kita")
     day = calendars.window_availability(window, dt.date(2026, 12, 1), dt.date(2026, 12, 1), today=dt.date(2026, 11, 25))[0]
     for slot in day.slots:  # every seat of the day goes
-        booking_create(data=booking_data(start=slot.start, party=slot.capacity))
+        with commit():
+            booking_create(data=booking_data(start=slot.start, party=slot.capacity))
     assert link not in client.get("/en/book/kita/").content.decode()
     assert 'data-date="2026-12-02"' in client.get("/en/book/kita/").content.decode()
 
@@ -151,10 +157,12 @@ def test_a_refused_booking_leaves_the_cache_alone(client, django_assert_num_quer
         assert client.get(URL).status_code == 200
 
 
-def test_a_deleted_closure_invalidates_too(client):
-    closure = ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
+def test_a_deleted_closure_invalidates_too(client, commit):
+    with commit():
+        closure = ClosureFactory(window=Window.objects.get(code="kita"), start_date=dt.date(2026, 12, 1))
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is False
-    closure.delete()
+    with commit():
+        closure.delete()
     assert client.get(URL, DAY).json()["days"][0]["bookable"] is True
 
 
@@ -168,3 +176,18 @@ def test_the_month_tables_are_built_from_the_database_not_from_the_cached_availa
     with mock.patch("reservations.schedule.calendars.window_availability", side_effect=AssertionError("database read")):
         again = client.get("/en/book/kita/").content.decode()  # the month tables from the cache
     assert 'data-date="2026-12-01"' in again
+
+
+def test_a_booking_makes_the_cache_stale_once_when_it_commits(client, django_capture_on_commit_callbacks):
+    """Issue #17: one bump, on commit (before the answer is sent), none before; a rollback bumps nothing."""
+    from django.core.cache import cache
+
+    assert first_slot(client)["remaining"] == 2
+    with mock.patch.object(cache, "set_many", wraps=cache.set_many) as written:
+        with django_capture_on_commit_callbacks() as hooks:
+            booking_create(data=booking_data())
+        assert written.call_count == 0 and first_slot(client)["remaining"] == 2  # not committed yet: as before
+        for hook in hooks:
+            hook()
+        assert written.call_count == 1  # the seats' and the day's versions, in one round trip
+    assert first_slot(client)["remaining"] == 1

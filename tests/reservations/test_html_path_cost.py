@@ -113,27 +113,30 @@ def _plans_read():
     return mock.patch("reservations.schedule.calendars.day_plans", wraps=calendars.day_plans)
 
 
-def test_a_booking_makes_only_its_own_day_of_the_calendar_stale(client):
+def test_a_booking_makes_only_its_own_day_of_the_calendar_stale(client, commit):
     warm(client)
     with _seats_read() as seats, _plans_read() as plans:
-        booking = booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
+        with commit():
+            booking = booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
         plans.reset_mock()  # the booking's own check reads its day's plan from the database (R-B6)
         warm(client)
         # The window choice and the month recompute that one day from the slot counters alone.
         assert [call.args[1:3] for call in seats.call_args_list] == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
         assert plans.call_count == 0  # its plan is still fresh
         seats.reset_mock(), plans.reset_mock()
-        booking_cancel(booking=booking)
+        with commit():
+            booking_cancel(booking=booking)
         warm(client)
         assert [call.args[1:3] for call in seats.call_args_list] == [(dt.date(2026, 12, 3), dt.date(2026, 12, 3))]
         assert plans.call_count == 0  # its plan is still fresh
 
 
-def test_the_window_choice_after_another_booking_reads_only_that_days_seats(client):
+def test_the_window_choice_after_another_booking_reads_only_that_days_seats(client, commit):
     """Issue #17: 14 queries before (the stale day's whole schedule for each window it showed)."""
     warm(client)
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
-    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))  # another resident, at Kita
+    with commit():
+        booking_create(data=booking_data(date=dt.date(2026, 12, 3)))  # another resident, at Kita
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/en/book/window/").status_code == 200
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
@@ -141,12 +144,13 @@ def test_the_window_choice_after_another_booking_reads_only_that_days_seats(clie
     assert sum("reservations_slotcounter" in sql for sql in statements) == 1
 
 
-def test_a_day_a_booking_made_stale_is_recomputed_from_its_plan_and_the_seats(client):
+def test_a_day_a_booking_made_stale_is_recomputed_from_its_plan_and_the_seats(client, commit):
     """Its plan (closures, capacities, blocks) kept apart: one query, the same day as from the database."""
     client.get("/en/book/")
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
     client.get("/en/book/kita/")  # computes every day and keeps its plan
-    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
+    with commit():
+        booking_create(data=booking_data(date=dt.date(2026, 12, 3)))
     with _plans_read() as plans, CaptureQueriesContext(connection) as queries:
         assert client.get("/en/book/kita/", {"date": "2026-12-03"}).status_code == 200
     assert plans.call_count == 0
@@ -165,40 +169,46 @@ def test_a_day_a_booking_made_stale_is_recomputed_from_its_plan_and_the_seats(cl
     assert direct.slots[0].remaining == 1  # the seat the booking took
 
 
-def test_a_change_of_the_calendar_makes_the_plans_stale_too(client):
+def test_a_change_of_the_calendar_makes_the_plans_stale_too(client, commit):
     warm(client)
-    calendars.invalidate_availability(["kita"])
+    with commit():
+        calendars.invalidate_availability(["kita"])
     with _plans_read() as plans:
         warm(client)
     assert plans.call_count == 1 and plans.call_args.args[1] < dt.date(2026, 12, 1)  # the whole horizon
 
 
-def test_the_calendar_shows_the_seat_a_booking_took(client):
+def test_the_calendar_shows_the_seat_a_booking_took(client, commit):
     warm(client)
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "2", "proxy_reason": ""})
     assert b"/en/book/kita/2026-12-01/0900/" in client.get("/en/book/kita/", {"date": "2026-12-01"}).content
-    booking_create(data=booking_data(date=dt.date(2026, 12, 1), start=dt.time(9)))  # 1 of 2 seats left
+    with commit():
+        booking_create(data=booking_data(date=dt.date(2026, 12, 1), start=dt.time(9)))  # 1 of 2 seats left
     assert b"/en/book/kita/2026-12-01/0900/" not in client.get("/en/book/kita/", {"date": "2026-12-01"}).content
 
 
-def test_invalidating_a_window_still_makes_all_its_days_stale(client):
+def test_invalidating_a_window_still_makes_all_its_days_stale(client, commit):
     warm(client)
     with _plans_read() as computed:  # the whole schedule read again from the database
-        calendars.invalidate_availability(["kita"])
+        with commit():
+            calendars.invalidate_availability(["kita"])
         warm(client)
         assert computed.call_count == 1 and computed.call_args.args[1] < dt.date(2026, 12, 1)
         computed.reset_mock()
-        calendars.invalidate_availability()
+        with commit():
+            calendars.invalidate_availability()
         warm(client)
         assert computed.call_count == 2  # kita and City Hall, both on the window choice
         computed.reset_mock()
-        calendars.invalidate_availability(["chuo"])  # another window: kita's days stay
+        with commit():
+            calendars.invalidate_availability(["chuo"])  # another window: kita's days stay
         warm(client)
         assert computed.call_count == 0
 
 
-def test_invalidating_days_makes_the_availability_json_stale(client):
+def test_invalidating_days_makes_the_availability_json_stale(client, commit):
     url, day = "/api/v1/windows/kita/availability", {"from": "2026-12-01", "to": "2026-12-01"}
     assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 2
-    booking_create(data=booking_data())
+    with commit():
+        booking_create(data=booking_data())
     assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 1

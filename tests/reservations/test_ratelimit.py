@@ -13,6 +13,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 
 from portal import ratelimit
+from portal.cache import BreakerRedisCache
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,12 @@ def test_wait_minutes_follow_the_settings(settings):
 def _cache(kind):
     if kind == "redis":
         return RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}"})
+    if kind == "breaker":  # the production backend: the counter in one round trip (issue #17)
+        return BreakerRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}"})
     return LocMemCache(f"test-ratelimit-{uuid.uuid4().hex}", {})
+
+
+BACKENDS = ["locmem", pytest.param("redis", marks=pytest.mark.redis), pytest.param("breaker", marks=pytest.mark.redis)]
 
 
 def _burst(attempts, evaluate):
@@ -73,7 +79,7 @@ def _burst(attempts, evaluate):
     return len(evaluated)
 
 
-@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_concurrent_burst_of_failed_lookups_evaluates_no_more_than_the_limit(backend, settings):
     settings.LOOKUP_FAILURE_LIMIT = 10
     with mock.patch.object(ratelimit, "cache", _cache(backend)):
@@ -82,7 +88,7 @@ def test_a_concurrent_burst_of_failed_lookups_evaluates_no_more_than_the_limit(b
         assert not ratelimit.claim(RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")).allowed
 
 
-@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_lookups_that_find_their_booking_give_their_claim_back(backend, settings):
     settings.LOOKUP_FAILURE_LIMIT = 3
     request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
@@ -94,7 +100,7 @@ def test_lookups_that_find_their_booking_give_their_claim_back(backend, settings
         assert [ratelimit.claim(request).allowed for _ in range(4)] == [True, True, True, False]
 
 
-@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_booking_attempts_take_exactly_the_limit(backend, settings):
     settings.BOOKING_RATE_LIMIT = 10
     request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.8")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import TestCase
 
 from reservations import rules
 from reservations.booking import waitlist
@@ -36,8 +37,11 @@ def fill(window_code="kita", day=DAY, keep=NINE, service="pickup"):
                 defaults={"capacity": slot.capacity, "booked": slot.capacity},
             )
     capacity = next(slot.capacity for slot in availability.slots if slot.start == keep)
-    calendars.invalidate_availability()
-    return [booking_create(data=booking_data(window_code, day, keep), now=NOW) for _ in range(capacity)]
+    bookings = [booking_create(data=booking_data(window_code, day, keep), now=NOW) for _ in range(capacity)]
+    # The cache told once all is written, at once as outside the test's transaction (it never commits).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        calendars.invalidate_availability()
+    return bookings
 
 
 def entry_data(window="kita", party=1, **overrides):
