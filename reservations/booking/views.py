@@ -8,6 +8,7 @@ far live in the session, never in the URL (no personal data in URLs).
 import datetime as dt
 import secrets
 from dataclasses import replace
+from functools import lru_cache
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -184,10 +185,17 @@ def choose_window(request):
 def _windows_with_hours(windows, service: str) -> list[Window]:
     """The windows with their hours of ``service`` and whether they take it without bookings (R-A4)."""
     windows = list(windows)
+    language = get_language()
     for window in windows:
-        window.hours_lines = rules.describe_hours(window.calendar(service))
+        window.hours_lines = _hours_lines(window.calendar(service), language)
         window.walk_in = window.offer(service).walk_in
     return windows
+
+
+@lru_cache(maxsize=256)
+def _hours_lines(calendar: rules.WindowCalendar, language: str | None) -> tuple[str, ...]:
+    """rules.describe_hours of ``calendar`` in ``language``, once per process (a pure function of the two; issue #17)."""
+    return tuple(rules.describe_hours(calendar))
 
 
 # --- 3. Calendar and slots -------------------------------------------------------

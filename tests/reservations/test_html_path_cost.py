@@ -129,16 +129,27 @@ def test_a_booking_makes_only_its_own_day_of_the_calendar_stale(client):
         assert plans.call_count == 0  # its plan is still fresh
 
 
-def test_the_window_choice_after_another_booking_reads_only_that_days_seats(client):
-    """Issue #17: 14 queries before (the stale day's whole schedule for each window it showed)."""
+def test_the_window_choice_after_a_later_booking_reads_no_seat(client):
+    """Issue #17: 14 queries at first, then 1 (the stale day's seats); a day after the earliest free time changes nothing."""
     warm(client)
     client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
-    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))  # another resident, at Kita
-    with CaptureQueriesContext(connection) as queries:
+    booking_create(data=booking_data(date=dt.date(2026, 12, 3)))  # another resident, at Kita, after 26 November
+    with _seats_read() as seats, CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/book/window/").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= BUDGET["03 GET /book/window/"], statements
+    assert seats.call_count == 0
+
+
+def test_the_window_choice_after_a_booking_of_the_earliest_day_reads_only_that_days_seats(client):
+    warm(client)
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    booking_create(data=booking_data(date=dt.date(2026, 11, 26), start=dt.time(13)))  # the earliest day at Kita
+    with _seats_read() as seats, CaptureQueriesContext(connection) as queries:
         assert client.get("/en/book/window/").status_code == 200
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) <= BUDGET["03 GET /book/window/"] + 1, statements
-    assert sum("reservations_slotcounter" in sql for sql in statements) == 1
+    assert [call.args[1:3] for call in seats.call_args_list] == [(dt.date(2026, 11, 26), dt.date(2026, 11, 26))]
 
 
 def test_a_day_a_booking_made_stale_is_recomputed_from_its_plan_and_the_seats(client):
