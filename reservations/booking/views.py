@@ -299,11 +299,13 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
     if request.method == "GET" and _finished(request):
         return redirect("reservations:book_done")
     slot = _slot_from_url(_window_or_404(code), date, start)
-    store_slot(request.session, slot)
     service = _service(started)
     if request.method == "POST":
         people, contact = _person_forms(started["party_size"], request.POST, service), ContactForm(request.POST)
         if _details_valid(people, contact, started, slot.date):
+            # The slot is kept with the details checked for its day (R-E5), never on a GET:
+            # the form changes nothing and writes no session (issue #17).
+            store_slot(request.session, slot)
             store_details(request.session, people, contact)
             request.session[TOKEN] = secrets.token_urlsafe(24)
             return redirect("reservations:book_review")

@@ -29,7 +29,7 @@ def cached_sessions(settings):
 
 # The most queries each page may make (bench/html_path.py measures the same path on seeded data).
 # The session is read from the cache (portal.sessions) and written to the database where it
-# changes (2, 6, 7, 9; a new one without asking whether its random key is taken); the window and
+# changes (2, 7, 9; a new one without asking whether its random key is taken); the window and
 # its rules and services come from the shared cache (schedule.snapshots); a day that a booking
 # made stale costs one query (its seats); the booking itself one statement each for the daily
 # limits, the booking, its people, the seats, the audit row and the messages.
@@ -39,7 +39,7 @@ BUDGET = {
     "03 GET /book/window/": 0,
     "04 GET /book/kita/": 0,
     "05 GET /book/kita/?date=D": 0,
-    "06 GET details": 1,
+    "06 GET details": 0,
     "07 POST details": 1,
     "08 GET /book/review/": 0,
     "09 POST confirm": 7,
@@ -213,3 +213,17 @@ def test_invalidating_days_makes_the_availability_json_stale(client):
     assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 2
     booking_create(data=booking_data())
     assert client.get(url, day).json()["days"][0]["slots"][0]["remaining"] == 1
+
+
+def test_the_details_form_writes_no_session_and_the_review_shows_the_slot_posted(client):
+    """Issue #17: the slot is kept with the details checked for its day (R-E5), not on the form's GET."""
+    warm(client)
+    client.post("/en/book/", {"ward": "kita", "attendance": "in_person", "party_size": "1", "proxy_reason": ""})
+    details = "/en/book/kita/2026-12-01/0930/"
+    client.get(details)
+    assert client.post(details, {**person_fields(0), "email": "taro@example.jp", "phone": ""}).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/book/kita/2026-12-02/1000/").status_code == 200  # another time, not posted
+    assert not [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    html = client.get("/en/book/review/").content.decode()
+    assert "Dec. 1 (Tue) 9:30–9:45" in html and "Dec. 2" not in html
