@@ -324,9 +324,8 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
     (the same queries as one window_availability over their span). ``summary`` (a pure function of
     a DayAvailability, picklable result) is kept beside the day, so that a
     page showing a month reads the summaries without unpacking 30 days.
-    ``versions_out`` (a dict), when given, receives {date: the versions read
-    before the day was taken}: what is returned is at least as new as them
-    (day_versions reads them again to tell whether a result still holds).
+    ``versions_out`` (a dict) receives {date: the versions read before the day
+    was taken}, which day_versions reads again to tell a result still holds.
     """
     span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     language = get_language() or settings.LANGUAGE_CODE
@@ -348,8 +347,7 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
             entry = found.get(keys[day])
             if entry is not None and entry[0] == versions[day]:
                 result[day] = entry[1:]
-        if versions_out is not None:
-            versions_out.update(versions)
+    (versions_out if versions_out is not None else {}).update(versions)
     stale = [day for day in span if day not in result]
     if not stale:
         return result
