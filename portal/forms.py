@@ -44,6 +44,11 @@ class DateOfBirthMixin:
             )
             self.fields[name].error_group = _("Date of birth")  # "Date of birth (Year)" in the error summary
 
+    @property
+    def birth_fields(self):
+        """The bound year, month and day fields, in order (the date-of-birth partial loops over these, not the whole form)."""
+        return [self[name] for name in ("birth_year", "birth_month", "birth_day")]
+
     def birth_date_from_parts(self, cleaned):
         parts = [cleaned.get(name) for name in ("birth_year", "birth_month", "birth_day")]
         if None in parts:

@@ -23,13 +23,18 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 QUIET_ZONE = 4  # modules, the minimum of ISO/IEC 18004
+# A fixed data mask (issue #17): segno otherwise draws and scores all eight, 1.2 of its 1.4 ms
+# per code. Every mask is a valid QR code that readers decode (ISO/IEC 18004 lets an encoder
+# choose); 3 is the one segno's scoring picks most often for reservation codes (201 of 1,000
+# random ones), and tests/portal/test_qr.py decodes codes drawn with it by zbar.
+MASK = 3
 MAIL_SIZE = 200  # CSS pixels, at least: big enough for a phone camera held at the screen
 
 
-@lru_cache(maxsize=256)  # a confirmation mail draws its code twice (the image and its HTML); encoding is ~5 ms
+@lru_cache(maxsize=256)  # a confirmation mail draws its code twice (the image and its HTML)
 def make(data):
-    """Return the regular QR code (error correction M or better) of ``data`` (read only: shared)."""
-    return segno.make_qr(data, error="m")
+    """Return the regular QR code (error correction M or better, mask MASK) of ``data`` (read only: shared)."""
+    return segno.make_qr(data, error="m", mask=MASK)
 
 
 @register.simple_tag

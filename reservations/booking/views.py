@@ -8,6 +8,7 @@ far live in the session, never in the URL (no personal data in URLs).
 import datetime as dt
 import secrets
 from dataclasses import replace
+from functools import lru_cache
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -184,10 +185,17 @@ def choose_window(request):
 def _windows_with_hours(windows, service: str) -> list[Window]:
     """The windows with their hours of ``service`` and whether they take it without bookings (R-A4)."""
     windows = list(windows)
+    language = get_language()
     for window in windows:
-        window.hours_lines = rules.describe_hours(window.calendar(service))
+        window.hours_lines = _hours_lines(window.calendar(service), language)
         window.walk_in = window.offer(service).walk_in
     return windows
+
+
+@lru_cache(maxsize=256)
+def _hours_lines(calendar: rules.WindowCalendar, language: str | None) -> tuple[str, ...]:
+    """rules.describe_hours of ``calendar`` in ``language``, once per process (a pure function of the two; issue #17)."""
+    return tuple(rules.describe_hours(calendar))
 
 
 # --- 3. Calendar and slots -------------------------------------------------------
@@ -291,11 +299,13 @@ def details(request: HttpRequest, code: str, date: str, start: str) -> HttpRespo
     if request.method == "GET" and _finished(request):
         return redirect("reservations:book_done")
     slot = _slot_from_url(_window_or_404(code), date, start)
-    store_slot(request.session, slot)
     service = _service(started)
     if request.method == "POST":
         people, contact = _person_forms(started["party_size"], request.POST, service), ContactForm(request.POST)
         if _details_valid(people, contact, started, slot.date):
+            # The slot is kept with the details checked for its day (R-E5), never on a GET:
+            # the form changes nothing and writes no session (issue #17).
+            store_slot(request.session, slot)
             store_details(request.session, people, contact)
             request.session[TOKEN] = secrets.token_urlsafe(24)
             return redirect("reservations:book_review")

@@ -309,7 +309,7 @@ def cached_window_availability(window, start, end, *, today, service=PICKUP, now
     return days
 
 
-def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None):
+def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None, versions_out=None):
     """
     Return {date: (summary(day), packed day)} of every day from ``first`` to
     ``last`` of ``service`` at ``window`` (unpack() gives the rules.DayAvailability),
@@ -324,6 +324,8 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
     (the same queries as one window_availability over their span). ``summary`` (a pure function of
     a DayAvailability, picklable result) is kept beside the day, so that a
     page showing a month reads the summaries without unpacking 30 days.
+    ``versions_out`` (a dict) receives {date: the versions read before the day
+    was taken}, which day_versions reads again to tell a result still holds.
     """
     span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     language = get_language() or settings.LANGUAGE_CODE
@@ -345,6 +347,7 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
             entry = found.get(keys[day])
             if entry is not None and entry[0] == versions[day]:
                 result[day] = entry[1:]
+    (versions_out if versions_out is not None else {}).update(versions)
     stale = [day for day in span if day not in result]
     if not stale:
         return result
@@ -366,6 +369,30 @@ def cached_days(window, first, last, *, today, summary, service=PICKUP, now=None
     except Exception:
         logger.warning("availability cache unreachable; entries not stored", exc_info=True)
     return result
+
+
+def day_versions(wanted, service=PICKUP):
+    """
+    Return {window code: {date: versions}} of the days ``wanted`` ({window
+    code: dates}) of ``service``, as cached_days reads them (the all-windows,
+    window and day versions), in one cache read; None when the cache is off
+    or unreachable. A result cached_days gave is still what it would give
+    while these are the same (issue #17).
+    """
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return None
+    keys = [ALL_WINDOWS, *(_version_key(code) for code in wanted)]
+    keys += [_day_key(code, service, day) for code, days in wanted.items() for day in days]
+    try:
+        found = cache.get_many(keys)
+    except Exception:
+        logger.warning("availability cache unreachable; computing from the database", exc_info=True)
+        return None
+    return {
+        code: {day: (found.get(ALL_WINDOWS, ""), found.get(_version_key(code), ""),
+                     found.get(_day_key(code, service, day), "")) for day in days}
+        for code, days in wanted.items()
+    }
 
 
 # A day's plan changes with the calendar's rows only (every change of them makes all

@@ -22,9 +22,11 @@ The cache is an optimisation only: unreachable or switched off
 before, without the day's rows (calendars reads those itself).
 """
 
+import copy
 import datetime as dt
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -85,31 +87,61 @@ def _cached(name: str) -> object | None:
     the all-windows version, reading and keeping every entry on a miss;
     None when the cache is off or unreachable. Each window is kept on its
     own as well, so that a page or booking of one window unpacks only it.
+    An entry this process has unpacked already is taken from its memory
+    (copies), as long as the shared entries are still those of the same read.
     """
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return None
     try:
-        found = cache.get_many([f"{KEY}:{name}", f"{KEY}:codes", calendars.ALL_WINDOWS])
+        found = cache.get_many([f"{KEY}:codes", calendars.ALL_WINDOWS])
+        version, codes = found.get(calendars.ALL_WINDOWS, ""), found.get(f"{KEY}:codes")
+        stamp = codes[2] if codes is not None and codes[0] == version and len(codes) > 2 else None
+        if stamp is not None and name not in codes[1]:
+            return _NO_SUCH_WINDOW  # an unknown code reads nothing again
+        local = _unpacked.get(name)
+        if stamp is not None and local is not None and local[0] == stamp:
+            return _copies(local[1])
+        entry = cache.get(f"{KEY}:{name}")
     except Exception:  # the cache is down: the caller reads the database
         logger.warning("availability cache unreachable; windows read from the database", exc_info=True)
         return None
-    version = found.get(calendars.ALL_WINDOWS, "")
-    entry, codes = found.get(f"{KEY}:{name}"), found.get(f"{KEY}:codes")
-    if entry is not None and entry[0] == version:
-        return calendars.unpack(entry[1])
-    if codes is not None and codes[0] == version and name not in codes[1]:
-        return _NO_SUCH_WINDOW  # an unknown code reads nothing again
+    if entry is not None and entry[0] == version and stamp is not None and entry[2:] == (stamp,):
+        value = calendars.unpack(entry[1])
+        _remember(name, stamp, value)
+        return _copies(value)
     read = _read()
+    stamp = secrets.token_hex(6)
     entries = {f"{KEY}:window:{window.code}": window for window in read}
     entries[f"{KEY}:all"] = read
-    entries[f"{KEY}:codes"] = {"all", *(f"window:{window.code}" for window in read)}
+    names = {"all", *(f"window:{window.code}" for window in read)}
     try:
-        kept = {key: (version, calendars.pack(value)) for key, value in entries.items()}
-        kept[f"{KEY}:codes"] = (version, entries[f"{KEY}:codes"])  # read without unpacking
+        kept = {key: (version, calendars.pack(value), stamp) for key, value in entries.items()}
+        kept[f"{KEY}:codes"] = (version, names, stamp)  # read without unpacking
         cache.set_many(kept, timeout=settings.AVAILABILITY_CACHE_SECONDS)
     except Exception:
         logger.warning("availability cache unreachable; windows not kept", exc_info=True)
     return entries.get(f"{KEY}:{name}", _NO_SUCH_WINDOW)
+
+
+# The entries this process unpacked, by name: (the stamp of the read they come from, the value).
+# The stamp is a random one per read of the database, kept with every entry of that read in the
+# shared cache; an entry is used again only while the shared "codes" entry carries the same stamp
+# under the current all-windows version, so it lives no longer than the shared entries (issue #17).
+_unpacked: dict[str, tuple[str, object]] = {}
+_UNPACKED_MAX = 64
+
+
+def _remember(name: str, stamp: str, value: object) -> None:
+    if len(_unpacked) >= _UNPACKED_MAX:
+        _unpacked.clear()
+    _unpacked[name] = (stamp, value)
+
+
+def _copies(value):
+    """A copy of a kept window (or of each of a list of them): pages set their own attributes on it."""
+    if isinstance(value, list):
+        return [copy.copy(window) for window in value]
+    return copy.copy(value)
 
 
 _NO_SUCH_WINDOW = object()

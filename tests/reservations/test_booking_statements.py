@@ -202,3 +202,23 @@ def test_the_kept_windows_answer_as_the_database_does():
             assert [w.code for w in snapshots.serving(ward, service)] == [
                 w.code for w in Window.objects.serving(ward, service)
             ]
+
+
+def test_the_windows_a_process_unpacked_follow_every_new_read():
+    """Issue #17: unpacked once per process, used again only while the shared entries are those of the same read."""
+    snapshots.window("kita").code  # read and kept
+    with mock.patch("reservations.schedule.calendars.unpack", wraps=snapshots.calendars.unpack) as unpack:
+        first, second = snapshots.window("kita"), snapshots.window("kita")
+    assert unpack.call_count <= 1 and first is not second  # copies: pages set their own attributes
+    first.earliest = "mine"
+    assert not hasattr(snapshots.window("kita"), "earliest")
+    Window.objects.filter(code="kita").update(name_en="Kita (renamed)")
+    assert snapshots.window("kita").name_en != "Kita (renamed)"  # no calendar change was told: the kept read
+    snapshots.calendars.invalidate_availability()  # what every calendar change does
+    assert snapshots.window("kita").name_en == "Kita (renamed)"
+    Window.objects.filter(code="kita").update(name_en="Kita again")
+    from django.core.cache import cache
+
+    cache.clear()  # the shared entries gone: so is the process's copy
+    assert snapshots.window("kita").name_en == "Kita again"
+    assert [w.name_en for w in snapshots.windows() if w.code == "kita"] == ["Kita again"]

@@ -1,6 +1,7 @@
 """The earliest free time at a glance on the window choice (issue #16), read from the cached availability."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -66,3 +67,45 @@ def test_first_fitting_slots_is_earliest_first_and_needs_the_whole_party():
     assert rules.first_fitting_slots([(1, days_a), (2, days_b)], 2, day1, day2, limit=1) == [(2, day1, dt.time(9))]
     assert rules.first_fitting_slots([(1, days_a)], 3, day1, day2) == []
     assert rules.first_fitting_slots([(1, days_a)], 1, day2, day2) == []
+
+
+def _fill(window, day, booked=None):
+    """Take every seat of ``day`` at ``window`` (or set the first slot's to ``booked``), as the seat counter does."""
+    [availability] = calendars.window_availability(window, day, day, today=NOW.date(), now=NOW, seats=False)
+    for slot in availability.slots[: 1 if booked is not None else None]:
+        SlotCounter.objects.update_or_create(window=window, service="pickup", date=day, start=slot.start,
+                                             defaults={"capacity": slot.capacity,
+                                                       "booked": slot.capacity if booked is None else booked})
+    calendars.invalidate_availability_days(window.code, "pickup", [day])
+    return availability.slots[0].start
+
+
+def _kita_earliest(client):
+    """The earliest free time that Kita's card on the window choice shows."""
+    html = client.get("/en/book/window/").content.decode()
+    card = re.search(r'aria-labelledby="window-kita">(.*?)</section>', html, re.S)[1]
+    return re.search(r"Earliest free time:</strong> ([^<]+)</p>", card)[1]
+
+
+def test_the_kept_earliest_time_follows_every_change_of_a_day_up_to_it(client):
+    """Issue #17: kept with the versions of the days up to it; a seat freed before it is shown at once."""
+    window = Window.objects.with_rules().get(code="kita")
+    tomorrow, after = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
+    start(client, ward="kita")
+    assert _kita_earliest(client) == "Nov. 26 (Thu) 9:00"
+    _fill(window, tomorrow)  # tomorrow full: the earliest moves on
+    assert _kita_earliest(client) == "Nov. 27 (Fri) 9:00"
+    _fill(window, tomorrow, booked=1)  # a seat given back tomorrow (a cancellation)
+    assert _kita_earliest(client) == "Nov. 26 (Thu) 9:00"
+    _fill(window, after)  # a later day changes nothing shown
+    assert _kita_earliest(client) == "Nov. 26 (Thu) 9:00"
+
+
+def test_the_kept_earliest_time_follows_a_change_of_the_calendar(client):
+    window = Window.objects.with_rules().get(code="kita")
+    start(client, ward="kita")
+    assert _kita_earliest(client) == "Nov. 26 (Thu) 9:00"
+    SlotCounter.objects.create(window=window, service="pickup", date=dt.date(2026, 11, 26), start=dt.time(9),
+                               capacity=2, booked=2)
+    calendars.invalidate_availability()  # every window's days stale (a change of a calendar row does this)
+    assert _kita_earliest(client) == "Nov. 26 (Thu) 9:15"
