@@ -12,7 +12,12 @@ cache connection: a connection made before the fork would be shared by every wor
 import os
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.wsgi import get_wsgi_application
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.urls import get_resolver
+from django.utils.translation import trans_real
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -21,15 +26,9 @@ application = get_wsgi_application()
 
 def warm() -> int:
     """Import the URLconf, load both languages' catalogues and compile the project's templates; return how many."""
-    from django.conf import settings
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
-    from django.urls import get_resolver
-    from django.utils import translation
-
     get_resolver().url_patterns  # noqa: B018  (imports every view)
     for code, _name in settings.LANGUAGES:
-        translation.trans_real.translation(code)
+        trans_real.translation(code)
     staticfiles_storage.url  # noqa: B018  (reads the manifest, with STATIC_MANIFEST)
     engine = engines["django"]
     compiled = 0
