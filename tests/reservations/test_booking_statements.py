@@ -14,6 +14,7 @@ import json
 from unittest import mock
 
 import pytest
+from django.test import TestCase
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -214,7 +215,8 @@ def test_the_windows_a_process_unpacked_follow_every_new_read():
     assert not hasattr(snapshots.window("kita"), "earliest")
     Window.objects.filter(code="kita").update(name_en="Kita (renamed)")
     assert snapshots.window("kita").name_en != "Kita (renamed)"  # no calendar change was told: the kept read
-    snapshots.calendars.invalidate_availability()  # what every calendar change does
+    with TestCase.captureOnCommitCallbacks(execute=True):  # what every calendar change does, on its commit
+        snapshots.calendars.invalidate_availability()
     assert snapshots.window("kita").name_en == "Kita (renamed)"
     Window.objects.filter(code="kita").update(name_en="Kita again")
     from django.core.cache import cache

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import TestCase
 
 from reservations import rules
 from reservations.booking.services import booking_create
@@ -70,13 +71,14 @@ def test_first_fitting_slots_is_earliest_first_and_needs_the_whole_party():
 
 
 def _fill(window, day, booked=None):
-    """Take every seat of ``day`` at ``window`` (or set the first slot's to ``booked``), as the seat counter does."""
+    """Take every seat of ``day`` at ``window`` (or set the first slot's to ``booked``), as the seat counter does, and commit."""
     [availability] = calendars.window_availability(window, day, day, today=NOW.date(), now=NOW, seats=False)
     for slot in availability.slots[: 1 if booked is not None else None]:
         SlotCounter.objects.update_or_create(window=window, service="pickup", date=day, start=slot.start,
                                              defaults={"capacity": slot.capacity,
                                                        "booked": slot.capacity if booked is None else booked})
-    calendars.invalidate_availability_days(window.code, "pickup", [day])
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the versions are replaced when the change commits
+        calendars.invalidate_availability_days(window.code, "pickup", [day])
     return availability.slots[0].start
 
 
@@ -107,5 +109,6 @@ def test_the_kept_earliest_time_follows_a_change_of_the_calendar(client):
     assert _kita_earliest(client) == "Nov. 26 (Thu) 9:00"
     SlotCounter.objects.create(window=window, service="pickup", date=dt.date(2026, 11, 26), start=dt.time(9),
                                capacity=2, booked=2)
-    calendars.invalidate_availability()  # every window's days stale (a change of a calendar row does this)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # every window's days stale, as a calendar row's change does
+        calendars.invalidate_availability()
     assert _kita_earliest(client) == "Nov. 26 (Thu) 9:15"
