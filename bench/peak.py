@@ -120,10 +120,10 @@ def free_slots(port, codes):
     return slots
 
 
-def process_cpu():
-    """CPU seconds used so far by PostgreSQL, Redis and gunicorn processes (Linux /proc), by name."""
+def proc_table():
+    """{pid: (parent pid, CPU seconds so far, command line)} of every process (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    used = {"postgres": 0.0, "redis-server": 0.0, "gunicorn": 0.0}
+    table = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -134,10 +134,18 @@ def process_cpu():
                 command = handle.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
+        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, command)
+    return table
+
+
+def process_cpu():
+    """CPU seconds used so far by PostgreSQL, Redis and gunicorn processes (Linux /proc), by name."""
+    used = {"postgres": 0.0, "redis-server": 0.0, "gunicorn": 0.0}
+    for _parent, seconds, command in proc_table().values():
         name = "gunicorn" if "gunicorn" in command else command.split(" ", 1)[0].rsplit("/", 1)[-1]
         name = "postgres" if name.startswith("postgres") else name
         if name in used:
-            used[name] += (int(fields[11]) + int(fields[12])) / ticks
+            used[name] += seconds
     return used
 
 

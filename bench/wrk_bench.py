@@ -102,21 +102,7 @@ end
 # --- Processes and their CPU ----------------------------------------------------------
 
 
-def proc_table():
-    """{pid: (parent pid, CPU seconds so far, command line)} of every process (Linux /proc)."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS, command)
-    return table
+proc_table = peak.proc_table  # one reader of /proc for both benches
 
 
 def machine_busy():
