@@ -412,7 +412,7 @@ def _done_booking_and_people(request):
     pk = request.session.get(DONE)
     if not pk:
         return None
-    people = list(BookingPerson.objects.select_related("booking__window").filter(booking_id=pk))
+    people = list(BookingPerson.objects.select_related("booking__window").filter(booking_id=pk).order_by("position"))
     if not people:  # every booking has people; without them, the booking alone as before
         booking = _done_booking(request)
         return None if booking is None else (booking, [])
