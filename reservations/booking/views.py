@@ -55,7 +55,7 @@ from reservations.booking.services import (
 )
 from reservations.messaging import ical
 from reservations.messaging.outbox import dates_in_words
-from reservations.models import Attendance, Booking, Message, Service, Window
+from reservations.models import Attendance, Booking, BookingPerson, Message, Service, Window
 from reservations.schedule import calendars, snapshots
 
 TOKEN = "booking_token"
@@ -401,14 +401,28 @@ def _done_booking(request):
 
 
 def done(request):
-    booking = _done_booking(request)
-    if booking is None:
+    found = _done_booking_and_people(request)
+    if found is None:
         return redirect("reservations:book_start")
-    return render(request, "reservations/book_done.html", _booking_page_context(booking))
+    return render(request, "reservations/book_done.html", _booking_page_context(*found))
 
 
-def _booking_page_context(booking):
-    people = list(booking.people.all())
+def _done_booking_and_people(request):
+    """The session's booking (with its window) and its people, in one query (issue #17)."""
+    pk = request.session.get(DONE)
+    if not pk:
+        return None
+    people = list(BookingPerson.objects.select_related("booking__window").filter(booking_id=pk).order_by("position"))
+    if not people:  # every booking has people; without them, the booking alone as before
+        booking = _done_booking(request)
+        return None if booking is None else (booking, [])
+    for person in people[1:]:
+        person.booking = people[0].booking  # one instance, as booking.people.all() gives
+    return people[0].booking, people
+
+
+def _booking_page_context(booking, people=None):
+    people = list(booking.people.all()) if people is None else people
     return {
         "booking": booking,
         "people": people,

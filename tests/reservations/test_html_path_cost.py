@@ -43,7 +43,7 @@ BUDGET = {
     "07 POST details": 1,
     "08 GET /book/review/": 0,
     "09 POST confirm": 7,
-    "10 GET /book/done/": 2,
+    "10 GET /book/done/": 1,
 }
 
 
