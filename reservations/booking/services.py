@@ -191,17 +191,14 @@ NOTICE_NUMBER_TAKEN = _lazy(
 )
 
 
-def _duplicate_notice_errors(
-    people: Sequence[PersonData], exclude_booking: Booking | None = None
-) -> dict[str, list]:
+def _duplicate_notice_errors(people: Sequence[PersonData]) -> dict[str, list]:
     numbers = [person.notice_number for person in people if person.notice_number]
     errors = {}
     for index in rules.repeated_positions(numbers):
         errors[f"people.{index}.notice_number"] = [NOTICE_NUMBER_REPEATED]
-    taken = BookingPerson.objects.filter(notice_number__in=numbers, active=True)
-    if exclude_booking is not None:
-        taken = taken.exclude(booking=exclude_booking)
-    taken = set(taken.values_list("notice_number", flat=True))
+    taken = set(
+        BookingPerson.objects.filter(notice_number__in=numbers, active=True).values_list("notice_number", flat=True)
+    )
     for index, number in enumerate(numbers):
         if number in taken:
             errors[f"people.{index}.notice_number"] = [NOTICE_NUMBER_TAKEN]
